@@ -1,0 +1,133 @@
+"""Request-wide behaviour: error pages, template helpers and response headers."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engage.errors import NotAllowed, NotFound
+
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    400: ("There is a problem with your request", "The page could not use what was sent."),
+    403: ("You do not have permission to view this page", ""),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("This action is not available here", "Go back and use the buttons on the page."),
+    413: ("The file or text you sent is too large", "Go back and send something smaller."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+}
+
+
+def format_money(pence: int | None) -> str:
+    """Integer pence as pounds with thousands separators: 1234567 -> "£12,345.67"."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}" if rest == 0 else f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def format_date(value: datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return ""
+    text = f"{value.day} {value:%B %Y}"
+    if with_time:
+        text += f" at {value:%H:%M}"
+    return text
+
+
+def render_error(code: int, description: str | None = None) -> tuple[str, int]:
+    title, hint = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return render_template(
+        "errors/error.html", code=code, title=title, hint=hint, description=description
+    ), code
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["date"] = format_date
+
+    @app.context_processor
+    def council_settings() -> dict[str, Any]:
+        keys = (
+            "COUNCIL_NAME",
+            "SERVICE_NAME",
+            "COUNCIL_LOGO_TEXT",
+            "COUNCIL_CONTACT_EMAIL",
+            "COUNCIL_CONTACT_PHONE",
+            "COUNCIL_ADDRESS",
+            "COUNCIL_WEBSITE",
+        )
+        return {"council": {key.lower(): app.config[key] for key in keys}}
+
+    @app.before_request
+    def make_csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def csp_nonce() -> dict[str, str]:
+        return {"cspNonce": g.get("csp_nonce", "")}
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["ENGAGE_ENV"] == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            "Your form could not be sent because its security token was missing or "
+            "out of date. This can happen if the page was open for a long time or "
+            "cookies are blocked. Go back, refresh the page and try again.",
+        )
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> tuple[str, int]:
+        return render_error(403, error.message)
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> tuple[str, int]:
+        return render_error(404, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if error.code is None or error.code < 400:
+            return error
+        if error.code == 429:
+            return render_error(429, f"You have made too many requests ({error.description}).")
+        return render_error(error.code)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        # Never show the stack trace; it is logged by Flask.
+        return render_error(500)
+
+    @app.errorhandler(Exception)
+    def unhandled(error: Exception) -> tuple[str, int]:
+        from sqlalchemy.exc import DBAPIError
+
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return render_error(503)
+        return render_error(500)

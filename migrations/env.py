@@ -1,0 +1,46 @@
+"""Alembic environment for Flask-Migrate: the app's engine and metadata."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+db = current_app.extensions["migrate"].db
+target_metadata = db.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=db.engine.url.render_as_string(hide_password=False).replace("%", "%%"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def skip_empty(context, revision, directives):  # type: ignore[no-untyped-def]
+        # `flask db migrate` with no model change should not write an empty revision.
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
+    conf_args.setdefault("process_revision_directives", skip_empty)
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

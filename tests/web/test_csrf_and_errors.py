@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engage.accounts.models import User
+from tests.conftest import World, sign_in_as
+from tests.web.test_access_matrix import ROUTES, _url_values
+
+POST_ROUTES = [route.split()[0] for route in ROUTES if route.endswith(" POST")]
+
+
+@pytest.mark.parametrize("endpoint", POST_ROUTES)
+def test_every_form_refuses_a_post_without_its_csrf_token(
+    app: Flask, client: FlaskClient, world: World, endpoint: str
+) -> None:
+    from flask import url_for
+
+    with app.test_request_context():
+        rule = next(iter(app.url_map.iter_rules(endpoint)))
+        values = {k: v for k, v in _url_values(world, endpoint).items() if k in rule.arguments}
+        url = url_for(endpoint, **values)
+    sign_in_as(client, world.people["administrator"])
+    response = client.post(url, data={"reason": "no token"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "security token was missing or out of date" in page
+    assert "refresh the page and try again" in page
+
+
+def test_not_found_page_is_in_the_house_style(client: FlaskClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Page not found" in html and "govuk-header" not in html  # our header, not GOV.UK's
+    assert "govuk-generic-header" in html
+
+
+def test_method_not_allowed_page(client: FlaskClient) -> None:
+    response = client.post("/")
+    assert response.status_code == 405
+    assert "This action is not available here" in response.get_data(as_text=True)
+
+
+def test_too_large_request_page(app: Flask, client: FlaskClient) -> None:
+    big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/account/sign-in", data={"email": big})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_server_error_shows_no_stack_trace(app: Flask, client: FlaskClient, monkeypatch) -> None:
+    from engage.pages import views
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views, "areas_with_wards", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = client.get("/")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_pages_carry_security_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Referrer-Policy" in response.headers
+
+
+def test_pages_name_the_council_from_configuration(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    app.config["COUNCIL_NAME"] = "Northshire District Council"
+    try:
+        html = client.get("/contact").get_data(as_text=True)
+    finally:
+        app.config["COUNCIL_NAME"] = "Riverside Borough Council"
+    assert "Contact Northshire District Council" in html
+    assert "<title>Contact – Engage – Northshire District Council</title>" in html
+
+
+def test_brand_colours_come_from_configuration(app: Flask, client: FlaskClient) -> None:
+    css = client.get("/brand.css")
+    assert css.mimetype == "text/css"
+    assert app.config["COUNCIL_BRAND_COLOUR"] in css.get_data(as_text=True)
