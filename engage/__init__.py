@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    import engage.models  # noqa: F401  (register every table with the metadata)
-
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -65,14 +64,17 @@ def _init_extensions(app: Flask) -> None:
     WTFormsHelpers(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from engage.accounts.views import bp as accounts_bp
-    from engage.admin.views import bp as admin_bp
-    from engage.pages.views import bp as pages_bp
-    from engage.wards.views import bp as wards_bp
+# Each domain package has ``init_app(app)``: it registers its blueprint, commands and
+# hooks (navigation, ward page sections, demo data). Order sets the navigation order.
+DOMAINS = ("pages", "accounts", "wards", "forums", "funds", "pb", "conversations", "admin")
 
-    for blueprint in (pages_bp, accounts_bp, wards_bp, admin_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    from engage import hooks
+
+    hooks.init_app(app)
+    for name in DOMAINS:
+        importlib.import_module(f"engage.{name}").init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

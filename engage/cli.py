@@ -22,7 +22,8 @@ def register_commands(app: Flask) -> None:
 @click.command("init-db")
 def init_db() -> None:
     """Create the database schema, or upgrade it to the latest version."""
-    upgrade()
+    # "heads": each domain's migrations branch from the foundation revision.
+    upgrade(revision="heads")
     click.echo("Database is up to date.")
 
 

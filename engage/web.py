@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -65,6 +65,24 @@ def init_app(app: Flask) -> None:
             "COUNCIL_WEBSITE",
         )
         return {"council": {key.lower(): app.config[key] for key in keys}}
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        from flask_login import current_user
+
+        from engage.hooks import hooks
+
+        items = [
+            {
+                "href": url_for(item.endpoint),
+                "text": item.text,
+                "active": request.endpoint is not None
+                and request.endpoint.split(".")[0] == item.endpoint.split(".")[0],
+            }
+            for item in hooks(app).nav_items
+            if item.visible(current_user)
+        ]
+        return {"nav_items": items, "ward_sections": hooks(app).ward_sections}
 
     @app.before_request
     def make_csp_nonce() -> None:

@@ -25,6 +25,14 @@ from engage.db import utcnow
 from engage.extensions import db
 from engage.wards.models import Area, Ward
 
+# Each domain keeps its factories and fixtures in tests/fixtures/<domain>.py.
+pytest_plugins = [
+    "tests.fixtures.forums",
+    "tests.fixtures.funds",
+    "tests.fixtures.pb",
+    "tests.fixtures.conversations",
+]
+
 PASSWORD = "correct-horse-battery"
 # Hashing once keeps factories fast; sign-in tests still check the real hash.
 PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -78,7 +86,7 @@ def app(
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engage.accounts import services as accounts
 from engage.accounts.models import Role, User
+from engage.hooks import hooks
 from engage.wards import services as wards
 from engage.wards.models import Ward
 
@@ -147,4 +148,7 @@ def seed(session: Session) -> list[DemoPerson]:
                 },
             )
     session.flush()
+    for seeder in hooks().demo_seeders:
+        seeder(session)
+        session.flush()
     return list(PEOPLE)

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from engage.accounts.models import User
 from tests.conftest import World, sign_in_as
-from tests.web.test_access_matrix import ROUTES, _url_values
+from tests.web.test_access_matrix import ROUTES, url_for_route
 
 POST_ROUTES = [route.split()[0] for route in ROUTES if route.endswith(" POST")]
 
@@ -17,12 +17,7 @@ POST_ROUTES = [route.split()[0] for route in ROUTES if route.endswith(" POST")]
 def test_every_form_refuses_a_post_without_its_csrf_token(
     app: Flask, client: FlaskClient, world: World, endpoint: str
 ) -> None:
-    from flask import url_for
-
-    with app.test_request_context():
-        rule = next(iter(app.url_map.iter_rules(endpoint)))
-        values = {k: v for k, v in _url_values(world, endpoint).items() if k in rule.arguments}
-        url = url_for(endpoint, **values)
+    url = url_for_route(app, world, endpoint)
     sign_in_as(client, world.people["administrator"])
     response = client.post(url, data={"reason": "no token"})
     assert response.status_code == 400

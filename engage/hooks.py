@@ -1,0 +1,57 @@
+"""Extension points through which each domain package adds to shared pages.
+
+A domain's ``init_app(app)`` registers its blueprint and calls these, so the base
+layout, the ward page and ``seed-demo`` never need to know which domains exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    text: str
+    # Shown only to people for whom this is true (e.g. officers); hides, never protects.
+    visible: Callable[[Any], bool] = _everyone
+
+
+@dataclass
+class Hooks:
+    nav_items: list[NavItem] = field(default_factory=list)
+    # Templates included on every ward page, in order; each is given ``ward``.
+    ward_sections: list[str] = field(default_factory=list)
+    # Called in order by ``seed-demo`` after the borough and its people exist.
+    demo_seeders: list[Callable[[Session], None]] = field(default_factory=list)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["engage_hooks"] = Hooks()
+
+
+def hooks(app: Flask | None = None) -> Hooks:
+    return (app or current_app).extensions["engage_hooks"]  # type: ignore[no-any-return]
+
+
+def add_nav_item(
+    app: Flask, endpoint: str, text: str, visible: Callable[[Any], bool] = _everyone
+) -> None:
+    hooks(app).nav_items.append(NavItem(endpoint, text, visible))
+
+
+def add_ward_section(app: Flask, template: str) -> None:
+    hooks(app).ward_sections.append(template)
+
+
+def add_demo_seeder(app: Flask, seeder: Callable[[Session], None]) -> None:
+    hooks(app).demo_seeders.append(seeder)
