@@ -6,8 +6,9 @@ layout, the ward page and ``seed-demo`` never need to know which domains exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -26,6 +27,27 @@ class NavItem:
     visible: Callable[[Any], bool] = _everyone
 
 
+@dataclass(frozen=True)
+class Mention:
+    """Something residents said, from any domain, that can count toward ward priorities.
+
+    Sources give the words used (never names or contact details) and, when they know
+    them, the theme keys; the conversations domain classifies the rest by keywords.
+    """
+
+    source: str  # "forum", "fund", "pb", ...
+    ward_id: int | None
+    occurred_at: datetime
+    text: str
+    weight: int = 1  # e.g. a PB proposal counts once plus once per supporter
+    theme_keys: tuple[str, ...] = ()
+    reference: str = ""  # a path to the original, for drilling in
+
+
+# (session, ward ids or None for all, start, end) -> mentions in that period
+PrioritySource = Callable[[Session, "list[int] | None", datetime, datetime], Iterable[Mention]]
+
+
 @dataclass
 class Hooks:
     nav_items: list[NavItem] = field(default_factory=list)
@@ -33,6 +55,10 @@ class Hooks:
     ward_sections: list[str] = field(default_factory=list)
     # Called in order by ``seed-demo`` after the borough and its people exist.
     demo_seeders: list[Callable[[Session], None]] = field(default_factory=list)
+    # Templates included in a councillor's ward briefing; each is given ``ward``.
+    briefing_sections: list[str] = field(default_factory=list)
+    # Where ward priorities come from besides conversations logged at events.
+    priority_sources: dict[str, PrioritySource] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -55,3 +81,11 @@ def add_ward_section(app: Flask, template: str) -> None:
 
 def add_demo_seeder(app: Flask, seeder: Callable[[Session], None]) -> None:
     hooks(app).demo_seeders.append(seeder)
+
+
+def add_briefing_section(app: Flask, template: str) -> None:
+    hooks(app).briefing_sections.append(template)
+
+
+def add_priority_source(app: Flask, name: str, source: PrioritySource) -> None:
+    hooks(app).priority_sources[name] = source
