@@ -8,6 +8,7 @@ import email.policy
 import itertools
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,6 +232,7 @@ def sign_in_as(client: FlaskClient, user: User | None) -> FlaskClient:
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session["authenticated_at"] = session["last_seen"] = time.time()
     return client
 
 

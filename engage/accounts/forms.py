@@ -161,3 +161,30 @@ class ResendConfirmationForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+class SecurityCodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        description="The 6-digit code from your authenticator app.",
+        filters=[clean_text],
+        validators=[
+            InputRequired(message="Enter the 6-digit security code"),
+            Length(max=12, message="Enter the 6-digit security code"),
+        ],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(message="Enter your password")],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    submit = SubmitField("Turn off the authenticator app", widget=GovSubmitInput())

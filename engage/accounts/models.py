@@ -55,6 +55,8 @@ class User(UserMixin, CreatedAtMixin, Base):
     ward_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Bumped on password change so every other signed-in session ends.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Base32 secret for an authenticator app, when the person has set one up.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     ward: Mapped[Ward | None] = relationship(foreign_keys=[ward_id])
     roles: Mapped[list[UserRole]] = relationship(

@@ -1,21 +1,38 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+import time
+
+import pyotp
+import segno
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engage.accounts import services
-from engage.accounts.auth import sign_in_account_key
+from engage.accounts import security, services
+from engage.accounts.auth import load_user, sign_in_account_key
 from engage.accounts.forms import (
     ChangePasswordForm,
+    ConfirmPasswordForm,
     HomeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
     RegisterForm,
     ResendConfirmationForm,
+    SecurityCodeForm,
     SignInForm,
     SignOutForm,
+    TurnOffTwoFactorForm,
 )
+from engage.accounts.models import User
 from engage.errors import RuleViolation
 from engage.extensions import db, limiter
 from engage.mail import send_email
@@ -83,6 +100,13 @@ def check_email() -> str:
     return render_template("accounts/check_email.html")
 
 
+def _complete_sign_in(user: User, remember: bool) -> Response:
+    session.clear()  # a fresh session at sign-in: no fixation
+    login_user(user, remember=remember and not security.is_staff(user))
+    security.mark_signed_in()
+    return redirect(url_for("accounts.account"))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 @limiter.limit("5 per minute", methods=["POST"], key_func=sign_in_account_key)
@@ -90,13 +114,111 @@ def sign_in() -> str | Response:
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None and user.totp_secret:
+            session.clear()
+            session["pending_sign_in"] = {
+                "user": user.get_id(),
+                "remember": bool(form.remember.data),
+                "at": time.time(),
+            }
+            return redirect(url_for("accounts.sign_in_code"))
         if user is not None:
-            session.clear()  # a fresh session at sign-in: no fixation
-            login_user(user, remember=form.remember.data)
-            return redirect(url_for("accounts.account"))
+            return _complete_sign_in(user, bool(form.remember.data))
         # Same words whether the email is unknown or the password wrong.
         form.email.errors.append("Enter a correct email address and password")
     return render_template("accounts/sign_in.html", form=form)
+
+
+PENDING_SIGN_IN_SECONDS = 300
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def sign_in_code() -> str | Response:
+    pending = session.get("pending_sign_in")
+    user = load_user(pending["user"]) if pending else None
+    if user is None or not user.totp_secret or (
+        time.time() - pending["at"] > PENDING_SIGN_IN_SECONDS
+    ):
+        session.pop("pending_sign_in", None)
+        flash("Sign in again: the security code step has expired.", "info")
+        return redirect(url_for("accounts.sign_in"))
+    form = SecurityCodeForm()
+    if form.validate_on_submit():
+        if security.code_is_valid(user.totp_secret, form.code.data):
+            return _complete_sign_in(user, pending["remember"])
+        form.code.errors.append("The security code is not correct or has expired")
+    return render_template("accounts/sign_in_code.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only ever return to a page on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("accounts.account")
+
+
+@bp.route("/confirm-password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per minute", methods=["POST"])
+def confirm_password() -> str | Response:
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            security.mark_signed_in()
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Your password is not correct")
+    return render_template("accounts/confirm_password.html", form=form)
+
+
+@bp.route("/two-factor")
+@login_required
+def two_factor() -> str:
+    return render_template(
+        "accounts/two_factor.html",
+        required=current_app.config["REQUIRE_TWO_FACTOR_FOR_STAFF"]
+        and security.is_staff(current_user),
+        turn_off_form=TurnOffTwoFactorForm(),
+    )
+
+
+@bp.route("/two-factor/set-up", methods=["GET", "POST"])
+@login_required
+@security.recent_sign_in_required
+def two_factor_setup() -> str | Response:
+    secret = session.get("totp_setup") or pyotp.random_base32()
+    session["totp_setup"] = secret
+    form = SecurityCodeForm()
+    if form.validate_on_submit():
+        if security.code_is_valid(secret, form.code.data):
+            services.turn_on_two_factor(db.session, user=current_user, secret=secret)
+            db.session.commit()
+            session.pop("totp_setup", None)
+            flash("Your authenticator app is set up. You will need a code each time you "
+                  "sign in.", "success")
+            return redirect(url_for("accounts.account"))
+        form.code.errors.append("The security code is not correct or has expired")
+    uri = security.totp_for(secret, current_user.email).provisioning_uri()
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+    return render_template("accounts/two_factor_setup.html", form=form, secret=secret, qr=qr)
+
+
+@bp.route("/two-factor/turn-off", methods=["POST"])
+@login_required
+@security.recent_sign_in_required
+def two_factor_turn_off() -> Response:
+    if TurnOffTwoFactorForm().validate_on_submit():
+        required = current_app.config["REQUIRE_TWO_FACTOR_FOR_STAFF"] and security.is_staff(
+            current_user
+        )
+        try:
+            services.turn_off_two_factor(db.session, user=current_user, required=required)
+        except RuleViolation as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("The authenticator app has been turned off.", "success")
+    return redirect(url_for("accounts.two_factor"))
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -158,6 +280,7 @@ def change_password() -> str | Response:
             db.session.commit()
             # Keep this session (its id now carries the new version); others have ended.
             login_user(current_user._get_current_object())
+            security.mark_signed_in()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

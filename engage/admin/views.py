@@ -15,6 +15,7 @@ from engage.accounts.permissions import (
     can_view_audit_log,
     can_view_people,
 )
+from engage.accounts.security import recent_sign_in_required
 from engage.admin.forms import CouncillorProfileForm, GrantRoleForm, RevokeRoleForm, VerifyWardForm
 from engage.audit import AuditEntry
 from engage.errors import RuleViolation
@@ -61,6 +62,7 @@ def person(user_id: int) -> str:
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
+@recent_sign_in_required
 def grant_role(user_id: int) -> str | Response:
     require(can_manage_roles(current_user))
     user = db.get_or_404(User, user_id)
@@ -92,6 +94,7 @@ def grant_role(user_id: int) -> str | Response:
 
 
 @bp.route("/people/<int:user_id>/roles/<role>/remove", methods=["GET", "POST"])
+@recent_sign_in_required
 def revoke_role(user_id: int, role: str) -> str | Response:
     require(can_manage_roles(current_user))
     user = db.get_or_404(User, user_id)

@@ -9,7 +9,9 @@ from engage.wards.models import WardContact
 from tests.access_rules import (
     ADMINISTRATORS,
     EVERYONE_BAD_LINK,
+    LOGIN,
     PUBLIC,
+    ROLES,
     SIGNED_IN,
     STAFF,
 )
@@ -36,6 +38,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "accounts.reset_request POST": PUBLIC,
     "accounts.reset_password GET": EVERYONE_BAD_LINK,
     "accounts.reset_password POST": EVERYONE_BAD_LINK,
+    # With no password step pending, everyone is sent back to sign in.
+    "accounts.sign_in_code GET": {role: LOGIN for role in ROLES},
+    "accounts.sign_in_code POST": {role: LOGIN for role in ROLES},
+    "accounts.confirm_password GET": SIGNED_IN,
+    "accounts.confirm_password POST": SIGNED_IN,
+    "accounts.two_factor GET": SIGNED_IN,
+    "accounts.two_factor_setup GET": SIGNED_IN,
+    "accounts.two_factor_setup POST": SIGNED_IN,
+    "accounts.two_factor_turn_off POST": SIGNED_IN,
     "accounts.home GET": SIGNED_IN,
     "accounts.home POST": SIGNED_IN,
     "wards.index GET": PUBLIC,

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+
+from playwright.sync_api import expect
 
 from engage.accounts.models import Role, User
 from engage.extensions import db
@@ -107,3 +110,16 @@ def test_keyboard_only_sign_in(
     page.keyboard.press("Enter")
     page.wait_for_url("**/account/#main-content")
     assert "Your account" in page.locator("h1").inner_text()
+
+
+def test_pages_run_their_scripts_under_a_strict_content_security_policy(page) -> None:
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.goto("/account/sign-in")
+    expect(page.locator("body")).to_have_class(re.compile("govuk-frontend-supported"))
+    # The password reveal button exists only once GOV.UK Frontend's script has run.
+    assert page.get_by_role("button", name="Show password").is_visible()
+    assert not [p for p in problems if "Content Security Policy" in p], problems
