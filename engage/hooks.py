@@ -44,6 +44,11 @@ class Mention:
     reference: str = ""  # a path to the original, for drilling in
 
 
+# (session, person) -> named tables of that person's data, as lists of row dicts
+PersonalDataExporter = Callable[[Session, Any], dict[str, list[dict[str, Any]]]]
+# (session, person) -> erase or unlink that person's data in one domain
+AccountEraser = Callable[[Session, Any], None]
+
 # (session, ward ids or None for all, start, end) -> mentions in that period
 PrioritySource = Callable[[Session, "list[int] | None", datetime, datetime], Iterable[Mention]]
 
@@ -59,6 +64,10 @@ class Hooks:
     briefing_sections: list[str] = field(default_factory=list)
     # Where ward priorities come from besides conversations logged at events.
     priority_sources: dict[str, PrioritySource] = field(default_factory=dict)
+    # UK GDPR: each domain adds what it holds about a person to their download, and
+    # erases or unlinks it when their account is deleted.
+    personal_data_exporters: list[PersonalDataExporter] = field(default_factory=list)
+    account_erasers: list[AccountEraser] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -89,3 +98,8 @@ def add_briefing_section(app: Flask, template: str) -> None:
 
 def add_priority_source(app: Flask, name: str, source: PrioritySource) -> None:
     hooks(app).priority_sources[name] = source
+
+
+def add_personal_data(app: Flask, exporter: PersonalDataExporter, eraser: AccountEraser) -> None:
+    hooks(app).personal_data_exporters.append(exporter)
+    hooks(app).account_erasers.append(eraser)

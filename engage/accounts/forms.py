@@ -188,3 +188,21 @@ class ConfirmPasswordForm(FlaskForm):
 
 class TurnOffTwoFactorForm(FlaskForm):
     submit = SubmitField("Turn off the authenticator app", widget=GovSubmitInput())
+
+
+class DownloadDataForm(FlaskForm):
+    submit = SubmitField("Download your data", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Enter your password to confirm",
+        validators=[InputRequired(message="Enter your password")],
+        widget=GovPasswordInput(),
+    )
+    understood = BooleanField(
+        "I understand my account will be deleted and cannot be restored",
+        validators=[InputRequired(message="Confirm you understand your account will be deleted")],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())

@@ -57,6 +57,9 @@ class User(UserMixin, CreatedAtMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     # Base32 secret for an authenticator app, when the person has set one up.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Set when the account is deleted: personal fields are erased, the row stays so
+    # contributions show as "Former member".
+    erased_at: Mapped[datetime | None]
 
     ward: Mapped[Ward | None] = relationship(foreign_keys=[ward_id])
     roles: Mapped[list[UserRole]] = relationship(
@@ -107,6 +110,10 @@ class User(UserMixin, CreatedAtMixin, Base):
     @property
     def ward_verified(self) -> bool:
         return self.ward_id is not None and self.ward_verified_at is not None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     def confirm_email(self) -> None:
         if self.email_confirmed_at is None:

@@ -32,3 +32,10 @@ def can_manage_ward_contacts(user: User) -> bool:
 
 def can_view_audit_log(user: User) -> bool:
     return user.is_authenticated and user.is_administrator
+
+
+def can_handle_data_requests(user: User) -> bool:
+    """Subject access and erasure requests made to the council, not through the site."""
+    return user.is_authenticated and (
+        user.is_administrator or user.has_role(Role.ENGAGEMENT_OFFICER)
+    )

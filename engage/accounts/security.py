@@ -28,8 +28,9 @@ _TWO_FACTOR_SETUP_ENDPOINTS = {
 
 def is_staff(user: User) -> bool:
     """Officers, councillors and administrators: their sessions are held to more."""
-    return bool(user.is_authenticated and (user.is_officer or user.is_councillor
-                                           or user.is_administrator))
+    return bool(
+        user.is_authenticated and (user.is_officer or user.is_councillor or user.is_administrator)
+    )
 
 
 def mark_signed_in() -> None:
@@ -77,8 +78,7 @@ def init_app(app: Flask) -> None:
         if now - last_seen > app.config["STAFF_IDLE_SECONDS"]:
             logout_user()
             session.clear()
-            flash("You were signed out after 30 minutes without activity. Sign in again.",
-                  "info")
+            flash("You were signed out after 30 minutes without activity. Sign in again.", "info")
             return redirect(url_for("accounts.sign_in"))
         session["last_seen"] = now
         if (

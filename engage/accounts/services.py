@@ -225,13 +225,15 @@ def set_councillor_profile(
 
 def turn_on_two_factor(session: Session, *, user: User, secret: str) -> None:
     user.totp_secret = secret
-    audit.record(session, actor=user, action="account.two_factor.on", target_type="user",
-                 target_id=user.id)
+    audit.record(
+        session, actor=user, action="account.two_factor.on", target_type="user", target_id=user.id
+    )
 
 
 def turn_off_two_factor(session: Session, *, user: User, required: bool) -> None:
     if required:
         raise RuleViolation("Staff accounts must keep an authenticator app")
     user.totp_secret = None
-    audit.record(session, actor=user, action="account.two_factor.off", target_type="user",
-                 target_id=user.id)
+    audit.record(
+        session, actor=user, action="account.two_factor.off", target_type="user", target_id=user.id
+    )

@@ -6,6 +6,7 @@ import pyotp
 import segno
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -15,13 +16,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
 
-from engage.accounts import security, services
+from engage.accounts import data_rights, security, services
 from engage.accounts.auth import load_user, sign_in_account_key
 from engage.accounts.forms import (
     ChangePasswordForm,
     ConfirmPasswordForm,
+    DeleteAccountForm,
+    DownloadDataForm,
     HomeForm,
     PasswordResetForm,
     PasswordResetRequestForm,
@@ -137,8 +139,10 @@ PENDING_SIGN_IN_SECONDS = 300
 def sign_in_code() -> str | Response:
     pending = session.get("pending_sign_in")
     user = load_user(pending["user"]) if pending else None
-    if user is None or not user.totp_secret or (
-        time.time() - pending["at"] > PENDING_SIGN_IN_SECONDS
+    if (
+        user is None
+        or not user.totp_secret
+        or (time.time() - pending["at"] > PENDING_SIGN_IN_SECONDS)
     ):
         session.pop("pending_sign_in", None)
         flash("Sign in again: the security code step has expired.", "info")
@@ -194,8 +198,10 @@ def two_factor_setup() -> str | Response:
             services.turn_on_two_factor(db.session, user=current_user, secret=secret)
             db.session.commit()
             session.pop("totp_setup", None)
-            flash("Your authenticator app is set up. You will need a code each time you "
-                  "sign in.", "success")
+            flash(
+                "Your authenticator app is set up. You will need a code each time you sign in.",
+                "success",
+            )
             return redirect(url_for("accounts.account"))
         form.code.errors.append("The security code is not correct or has expired")
     uri = security.totp_for(secret, current_user.email).provisioning_uri()
@@ -343,3 +349,51 @@ def home() -> str | Response:
         flash("Your home postcode and ward have been saved.", "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/home.html", form=form)
+
+
+def data_download(user: User) -> Response:
+    archive = data_rights.personal_data_zip(data_rights.personal_data(db.session, user))
+    response = Response(archive, mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="engage-data-{user.id}.zip"'
+    return response
+
+
+@bp.route("/your-data")
+@login_required
+def your_data() -> str:
+    return render_template("accounts/your_data.html", form=DownloadDataForm())
+
+
+@bp.route("/your-data/download", methods=["POST"])
+@login_required
+@security.recent_sign_in_required
+def download_data() -> Response:
+    if not DownloadDataForm().validate_on_submit():
+        return redirect(url_for("accounts.your_data"))
+    return data_download(current_user)
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@login_required
+def delete_account() -> str | Response:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append("Your password is not correct")
+        else:
+            try:
+                data_rights.erase_account(
+                    db.session,
+                    actor=current_user,
+                    user=current_user,
+                    reason="Deleted by the account holder",
+                )
+            except RuleViolation as error:
+                form.password.errors.append(error.message)
+            else:
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash("Your account has been deleted.", "success")
+                return redirect(url_for("pages.home"))
+    return render_template("accounts/delete_account.html", form=form)

@@ -82,3 +82,13 @@ class CouncillorProfileForm(FlaskForm):
         widget=GovTextArea(),
     )
     submit = SubmitField("Save profile", widget=GovSubmitInput())
+
+
+class DataRequestForm(FlaskForm):
+    reason = reason_field("Who asked, and how did you check it was them?")
+    submit = SubmitField("Download their data", widget=GovSubmitInput())
+
+
+class EraseAccountForm(FlaskForm):
+    reason = reason_field("Who asked, and how did you check it was them?")
+    submit = SubmitField("Delete their account", widget=GovSubmitInput())

@@ -7,16 +7,27 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
+from engage import audit
 from engage.accounts import services
+from engage.accounts.data_rights import erase_account
 from engage.accounts.models import Role, User
 from engage.accounts.permissions import (
+    can_handle_data_requests,
     can_manage_roles,
     can_verify_wards,
     can_view_audit_log,
     can_view_people,
 )
 from engage.accounts.security import recent_sign_in_required
-from engage.admin.forms import CouncillorProfileForm, GrantRoleForm, RevokeRoleForm, VerifyWardForm
+from engage.accounts.views import data_download
+from engage.admin.forms import (
+    CouncillorProfileForm,
+    DataRequestForm,
+    EraseAccountForm,
+    GrantRoleForm,
+    RevokeRoleForm,
+    VerifyWardForm,
+)
 from engage.audit import AuditEntry
 from engage.errors import RuleViolation
 from engage.extensions import db
@@ -46,19 +57,24 @@ def people() -> str:
     return render_template("admin/people.html", page=page, query=query)
 
 
-@bp.route("/people/<int:user_id>")
-def person(user_id: int) -> str:
-    require(can_view_people(current_user))
-    user = db.get_or_404(User, user_id)
+def _person_page(user: User, grant_form: GrantRoleForm | None = None) -> str:
     return render_template(
         "admin/person.html",
         person=user,
-        grant_form=GrantRoleForm(),
+        grant_form=grant_form or GrantRoleForm(),
         revoke_form=RevokeRoleForm(),
-        verify_form=VerifyWardForm(),
+        verify_form=VerifyWardForm(prefix="verify"),
+        data_form=DataRequestForm(prefix="data"),
         can_manage_roles=can_manage_roles(current_user),
         can_verify_wards=can_verify_wards(current_user),
+        can_handle_data_requests=can_handle_data_requests(current_user),
     )
+
+
+@bp.route("/people/<int:user_id>")
+def person(user_id: int) -> str:
+    require(can_view_people(current_user))
+    return _person_page(db.get_or_404(User, user_id))
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
@@ -82,15 +98,7 @@ def grant_role(user_id: int) -> str | Response:
             db.session.commit()
             flash(f"{user.display_name} is now {Role(form.role.data).label}.", "success")
             return redirect(url_for("admin.person", user_id=user.id))
-    return render_template(
-        "admin/person.html",
-        person=user,
-        grant_form=form,
-        revoke_form=RevokeRoleForm(),
-        verify_form=VerifyWardForm(),
-        can_manage_roles=True,
-        can_verify_wards=can_verify_wards(current_user),
-    )
+    return _person_page(user, grant_form=form)
 
 
 @bp.route("/people/<int:user_id>/roles/<role>/remove", methods=["GET", "POST"])
@@ -121,7 +129,7 @@ def revoke_role(user_id: int, role: str) -> str | Response:
 def verify_ward(user_id: int) -> Response:
     require(can_verify_wards(current_user))
     user = db.get_or_404(User, user_id)
-    form = VerifyWardForm()
+    form = VerifyWardForm(prefix="verify")
     if form.validate_on_submit():
         try:
             services.verify_ward(db.session, actor=current_user, user=user, reason=form.reason.data)
@@ -180,3 +188,45 @@ def audit_log() -> str:
         statement = statement.where(AuditEntry.action == action)
     page = db.paginate(statement, page=_page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", page=page, actions=actions, action=action)
+
+
+@bp.route("/people/<int:user_id>/data", methods=["POST"])
+@recent_sign_in_required
+def person_data(user_id: int) -> str | Response:
+    require(can_handle_data_requests(current_user))
+    user = db.get_or_404(User, user_id)
+    form = DataRequestForm(prefix="data")
+    if not form.validate_on_submit():
+        flash("Enter who asked for their data and how you checked it was them.", "error")
+        return redirect(url_for("admin.person", user_id=user.id))
+    audit.record(
+        db.session,
+        actor=current_user,
+        action="account.data_request",
+        target_type="user",
+        target_id=user.id,
+        reason=form.reason.data,
+    )
+    db.session.commit()
+    return data_download(user)
+
+
+@bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
+@recent_sign_in_required
+def erase_person(user_id: int) -> str | Response:
+    require(can_handle_data_requests(current_user))
+    user = db.get_or_404(User, user_id)
+    form = EraseAccountForm()
+    if form.validate_on_submit():
+        try:
+            erase_account(db.session, actor=current_user, user=user, reason=form.reason.data)
+        except RuleViolation as error:
+            form.reason.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(
+                'The account has been deleted. Their contributions now show as "Former member".',
+                "success",
+            )
+            return redirect(url_for("admin.person", user_id=user.id))
+    return render_template("admin/erase_person.html", person=user, form=form)

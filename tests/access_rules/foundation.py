@@ -47,6 +47,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "accounts.two_factor_setup GET": SIGNED_IN,
     "accounts.two_factor_setup POST": SIGNED_IN,
     "accounts.two_factor_turn_off POST": SIGNED_IN,
+    "accounts.your_data GET": SIGNED_IN,
+    "accounts.download_data POST": SIGNED_IN,
+    "accounts.delete_account GET": SIGNED_IN,
+    "accounts.delete_account POST": SIGNED_IN,
     "accounts.home GET": SIGNED_IN,
     "accounts.home POST": SIGNED_IN,
     "wards.index GET": PUBLIC,
@@ -65,6 +69,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.councillor_profile GET": ADMINISTRATORS,
     "admin.councillor_profile POST": ADMINISTRATORS,
     "admin.audit_log GET": ADMINISTRATORS,
+    # Officers with engagement permission (our "officer" holds all) and administrators.
+    "admin.person_data POST": STAFF,
+    "admin.erase_person GET": STAFF,
+    "admin.erase_person POST": STAFF,
 }
 
 

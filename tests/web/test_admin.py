@@ -68,7 +68,7 @@ def test_an_officer_verifies_a_ward_with_a_reason(
     post_form(
         client,
         f"/admin/people/{newcomer.id}/verify-ward",
-        {"reason": "Council tax bill seen at the festival stand"},
+        {"verify-reason": "Council tax bill seen at the festival stand"},
     )
     db.session.refresh(newcomer)
     assert newcomer.ward_verified
