@@ -15,7 +15,7 @@ from engage.extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_db, seed_demo, create_user, grant_role, import_wards):
+    for command in (init_db, seed_demo, create_user, grant_role, import_wards, apply_retention):
         app.cli.add_command(command)
 
 
@@ -106,3 +106,23 @@ def import_wards(file: Path) -> None:
         f"Imported {len(rows)} wards: {result.wards_created} new, {result.wards_updated} "
         f"updated, {result.areas_created} new areas."
     )
+
+
+@click.command("apply-retention")
+def apply_retention() -> None:
+    """Delete what the retention schedule says is due (safe to run daily from cron)."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from engage.audit.models import delete_entries_older_than
+    from engage.db import utcnow
+    from engage.hooks import hooks
+
+    now = utcnow()
+    days = current_app.config["AUDIT_RETENTION_DAYS"]
+    removed = delete_entries_older_than(db.session, now - timedelta(days=days))
+    lines = [f"Audit log: deleted {removed} entries older than {days} days."]
+    lines += [task(db.session, now) for task in hooks().retention_tasks]
+    db.session.commit()
+    click.echo("\n".join(lines))

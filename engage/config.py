@@ -81,6 +81,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Six years, as for most council decision records; set by the council.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", 6 * 365)),
         "STAFF_IDLE_SECONDS": int(os.environ.get("STAFF_IDLE_SECONDS", 30 * 60)),
         "RECENT_SIGN_IN_SECONDS": int(os.environ.get("RECENT_SIGN_IN_SECONDS", 15 * 60)),
         "REQUIRE_TWO_FACTOR_FOR_STAFF": _flag("REQUIRE_TWO_FACTOR_FOR_STAFF", False),

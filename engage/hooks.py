@@ -49,6 +49,9 @@ PersonalDataExporter = Callable[[Session, Any], dict[str, list[dict[str, Any]]]]
 # (session, person) -> erase or unlink that person's data in one domain
 AccountEraser = Callable[[Session, Any], None]
 
+# (session, now) -> a line saying what was deleted; safe to run every day
+RetentionTask = Callable[[Session, datetime], str]
+
 # (session, ward ids or None for all, start, end) -> mentions in that period
 PrioritySource = Callable[[Session, "list[int] | None", datetime, datetime], Iterable[Mention]]
 
@@ -68,6 +71,8 @@ class Hooks:
     # erases or unlinks it when their account is deleted.
     personal_data_exporters: list[PersonalDataExporter] = field(default_factory=list)
     account_erasers: list[AccountEraser] = field(default_factory=list)
+    # Deletions the council's retention schedule requires, run by `apply-retention`.
+    retention_tasks: list[RetentionTask] = field(default_factory=list)
 
 
 def init_app(app: Flask) -> None:
@@ -103,3 +108,7 @@ def add_priority_source(app: Flask, name: str, source: PrioritySource) -> None:
 def add_personal_data(app: Flask, exporter: PersonalDataExporter, eraser: AccountEraser) -> None:
     hooks(app).personal_data_exporters.append(exporter)
     hooks(app).account_erasers.append(eraser)
+
+
+def add_retention_task(app: Flask, task: RetentionTask) -> None:
+    hooks(app).retention_tasks.append(task)

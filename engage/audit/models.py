@@ -62,3 +62,15 @@ def _audit_is_append_only(session: Session, flush_context: Any, instances: Any) 
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise RuleViolation("Audit entries cannot be changed or deleted.")
+
+
+def delete_entries_older_than(session: Session, cutoff: datetime) -> int:
+    """The retention schedule's deletion: the only way audit rows ever go.
+
+    A bulk DELETE statement, deliberately outside the ORM flush guard above, which
+    protects entries from edits and deletions in ordinary code.
+    """
+    from sqlalchemy import delete
+
+    result = session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff))
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -97,3 +97,30 @@ def test_create_user_and_grant_role_are_audited(
 def test_init_db_is_safe_to_run_again(app: Flask, app_context: None) -> None:
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_apply_retention_deletes_only_old_audit_entries_and_is_safe_to_repeat(
+    app: Flask, app_context: None
+) -> None:
+    from datetime import timedelta
+
+    from engage.db import utcnow
+
+    now = utcnow()
+    for age_days in (10, 6 * 365 + 1, 8 * 365):
+        db.session.add(
+            AuditEntry(
+                actor=None,
+                action="test",
+                target_type="user",
+                target_id="1",
+                created_at=now - timedelta(days=age_days),
+            )
+        )
+    db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["apply-retention"])
+    assert first.exit_code == 0 and "deleted 2 entries" in first.output
+    second = runner.invoke(args=["apply-retention"])
+    assert "deleted 0 entries" in second.output
+    assert _count(AuditEntry) == 1
