@@ -103,6 +103,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
             "COUNCIL_ADDRESS", "Town Hall, 1 High Street, Riverside, RV1 1AA"
         ),
         "COUNCIL_WEBSITE": os.environ.get("COUNCIL_WEBSITE", "https://www.riverside.example"),
+        # The council's local time: events are typed and shown in it.
+        "COUNCIL_TIMEZONE": os.environ.get("COUNCIL_TIMEZONE", "Europe/London"),
+        # How long contact details given at a stand are kept (officers can shorten it).
+        "CONVERSATION_CONTACT_RETENTION_DAYS": int(
+            os.environ.get("CONVERSATION_CONTACT_RETENTION_DAYS", 180)
+        ),
+        # Links in emails sent by scheduled commands, where no request gives the address.
+        "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
         # Mail: in development messages go to the outbox folder and the log.
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Engage <no-reply@riverside.example>"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
