@@ -35,6 +35,13 @@ def contact() -> str:
     return render_template("pages/contact.html")
 
 
+@bp.route("/health")
+def health() -> Response:
+    """Liveness for load balancers: answers without touching the database, so a
+    proxy can tell a stuck process from a busy database."""
+    return Response("ok\n", mimetype="text/plain")
+
+
 @bp.route("/brand.css")
 def brand_css() -> Response:
     """Council colours as a stylesheet, so branding is configuration, not a rebuild."""

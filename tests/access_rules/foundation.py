@@ -23,6 +23,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pages.cookies GET": PUBLIC,
     "pages.contact GET": PUBLIC,
     "pages.brand_css GET": PUBLIC,
+    "pages.health GET": PUBLIC,
     "accounts.register GET": PUBLIC,
     "accounts.register POST": PUBLIC,
     "accounts.check_email GET": PUBLIC,

@@ -90,3 +90,9 @@ def test_brand_colours_come_from_configuration(app: Flask, client: FlaskClient) 
     css = client.get("/brand.css")
     assert css.mimetype == "text/css"
     assert app.config["COUNCIL_BRAND_COLOUR"] in css.get_data(as_text=True)
+
+
+def test_health_check_answers_for_load_balancers(client: FlaskClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "ok\n"
