@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install assets browser lint clean
+.PHONY: run test install assets browser lint audit clean
 
 run: install assets
 	$(BIN)/flask --app engage init-db
@@ -37,6 +37,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Known vulnerabilities in the installed dependencies fail the build, except those
+# accepted with a reason in pip-audit-allowlist.txt (one "ID  # why" per line).
+audit: install
+	$(BIN)/pip-audit --skip-editable --progress-spinner off \
+		$$(sed -n 's/^\([A-Za-z0-9-]\{1,\}\).*/--ignore-vuln \1/p' pip-audit-allowlist.txt)
 
 clean:
 	rm -rf $(VENV) node_modules engage/static/build
