@@ -51,10 +51,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
+    from engage import db as engage_db
     from engage.accounts.auth import init_login
     from engage.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    engage_db.init_app(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )

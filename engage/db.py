@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask, g, request
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -100,6 +101,29 @@ def _sqlite_on_begin(connection: Any) -> None:
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_app(app: Flask) -> None:
+    """On SQLite, a request that may change data (a POST) takes the write lock at its
+    first statement. Otherwise two such requests that have both read could not both
+    upgrade to writing: the second would fail with "database is locked" at once
+    instead of waiting its turn (SQLite has one writer at a time anyway)."""
+
+    def take_write_lock_for_changes() -> None:
+        if request.method not in _READ_ONLY_METHODS:
+            g.engage_write_lock = _begin_immediate.set(True)
+
+    def release_write_lock(error: BaseException | None) -> None:
+        token = g.pop("engage_write_lock", None)
+        if token is not None:
+            _begin_immediate.reset(token)
+
+    # First, before any hook (signing in, the staff session rules) reads the database.
+    app.before_request_funcs.setdefault(None, []).insert(0, take_write_lock_for_changes)
+    app.teardown_request(release_write_lock)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ officer exporting the spreadsheet."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -109,7 +110,7 @@ def test_an_officer_logs_five_conversations_on_a_phone_and_a_councillor_sees_the
     summary = phone.locator(".govuk-error-summary")
     expect(summary).to_contain_text(NOT_SAVED)
     expect(summary).to_be_focused()
-    assert phone.title().startswith("Error: ")
+    expect(phone).to_have_title(re.compile(r"^Error: "))
     expect(phone.get_by_label("What did they raise?")).to_have_value(
         "Dumped mattresses on the corner every week"
     )

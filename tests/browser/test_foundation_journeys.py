@@ -31,7 +31,7 @@ def test_resident_registers_signs_in_and_sees_their_ward(
     page.get_by_label("Home postcode").fill("not a postcode")
     page.get_by_label("Your ward").select_option(label="Riverside East")
     page.get_by_role("button", name="Create account").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
     assert "Enter a real postcode" in summary.inner_text()
     assert "too common" in summary.inner_text()
