@@ -38,12 +38,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    from engage import web
+
+    # Before any route is added, so every ``<int:...>`` is bounded.
+    app.url_map.converters["int"] = web.IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-
-    from engage import web
-
     web.init_app(app)
     return app
 

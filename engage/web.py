@@ -9,6 +9,7 @@ from flask import Flask, Response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter, Map
 
 from engage.errors import NotAllowed, NotFound
 
@@ -22,6 +23,15 @@ ERROR_PAGES: dict[int, tuple[str, str]] = {
     500: ("Sorry, there is a problem with the service", "Try again later."),
     503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
 }
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: ids are 32-bit integers in the database, so a
+    larger number in a link is simply not found (PostgreSQL would refuse the query)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def format_money(pence: int | None) -> str:

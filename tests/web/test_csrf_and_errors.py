@@ -96,3 +96,12 @@ def test_health_check_answers_for_load_balancers(client: FlaskClient) -> None:
     response = client.get("/health")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == "ok\n"
+
+
+def test_an_id_too_large_for_the_database_is_simply_not_found(
+    client: FlaskClient, world: World
+) -> None:
+    sign_in_as(client, world.people["administrator"])
+    for too_large in (2**31, 2**63 + 5):
+        assert client.get(f"/admin/people/{too_large}").status_code == 404
+    assert client.get(f"/admin/people/{2**31 - 1}").status_code == 404  # fits, not found
