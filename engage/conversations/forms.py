@@ -16,17 +16,14 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -35,7 +32,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -54,59 +50,19 @@ from engage.conversations.models import (
     Sentiment,
 )
 from engage.conversations.services import ContactDetails, EventData, NewConversation
-from engage.forms import PlainText, UKPostcode, clean_text, normalise_postcode
+from engage.forms import (
+    GovDateField,
+    PlainText,
+    UKPostcode,
+    clean_text,
+    normalise_postcode,
+    reason_field,
+    text_area,
+    text_field,
+)
 from engage.wards.models import Ward
 
 UNKNOWN_WARD = "unknown"
-
-
-def text_field(label: str, required: str | None, max_length: int, **kwargs: Any) -> StringField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [
-        Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
-        PlainText(label),
-    ]
-    return StringField(
-        label, filters=[clean_text], validators=validators, widget=GovTextInput(), **kwargs
-    )
-
-
-def text_area(label: str, required: str | None, max_length: int, **kwargs: Any) -> TextAreaField:
-    validators: list[Any] = [InputRequired(message=required)] if required else [Optional()]
-    validators += [
-        Length(max=max_length, message=f"{label} must be {max_length:,} characters or fewer"),
-        PlainText(label),
-    ]
-    return TextAreaField(
-        label, filters=[clean_text], validators=validators, widget=GovTextArea(), **kwargs
-    )
-
-
-def reason_field(label: str = "Reason") -> TextAreaField:
-    return text_area(label, "Enter a reason", 500, description="This is kept in the audit log.")
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; blank boxes are left to InputRequired/Optional."""
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if len(valuelist) != 3:
-            # Not sent from our three boxes: the widget can only redraw three.
-            self.raw_data = None
-        if not valuelist or not any(part.strip() for part in valuelist):
-            self.data = None
-            return
-        try:
-            if len(valuelist) != 3:
-                raise ValueError("expected day, month and year")
-            super().process_formdata([part.strip() for part in valuelist])
-        except ValueError as error:
-            raise ValueError(
-                f"{self.label.text} must be a real date, like 12 7 {date.today().year}"
-            ) from error
 
 
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
