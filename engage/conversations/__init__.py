@@ -25,7 +25,6 @@ from engage.hooks import (
     add_ward_section,
 )
 
-
 cli = AppGroup("conversations", help="Events, the conversation log and ward briefings.")
 
 

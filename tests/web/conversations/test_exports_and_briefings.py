@@ -115,7 +115,9 @@ def test_councillors_choose_what_they_receive(
     )
     saved = db.session.get(BriefingPreference, councillor.id)
     assert saved.monthly_email
-    assert set(saved.hidden_parts) == {"events", "responses", "contacts"}
+    # Everything not chosen is left out, other services' sections included.
+    assert {"events", "responses", "contacts"} <= set(saved.hidden_parts)
+    assert not {"priorities", briefing_section} & set(saved.hidden_parts)
     html = client.get(f"/briefings/{world.ward.slug}").get_data(as_text=True)
     assert "Top priorities" in html and "Fund balance" in html
     assert '<h2 class="govuk-heading-m">Upcoming events</h2>' not in html
