@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage.config import load_config
 
@@ -46,6 +47,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     web.init_app(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind a proxy, the client's address (rate limits, audit) and https scheme
+        # come from the proxy's headers, trusted only from that many hops.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     return app
 
 

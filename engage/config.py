@@ -87,6 +87,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "RECENT_SIGN_IN_SECONDS": int(os.environ.get("RECENT_SIGN_IN_SECONDS", 15 * 60)),
         "REQUIRE_TWO_FACTOR_FOR_STAFF": _flag("REQUIRE_TWO_FACTOR_FOR_STAFF", False),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many proxies (nginx, a load balancer) stand in front and set
+        # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Council branding: one install can serve any council.

@@ -69,3 +69,29 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "proxies, expected", [(0, ("10.0.0.9", "http")), (1, ("203.0.113.7", "https"))]
+)
+def test_forwarded_headers_are_trusted_only_behind_a_configured_proxy(
+    tmp_path: Path, proxies: int, expected: tuple[str, str]
+) -> None:
+    from flask import request
+
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": tmp_path,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.db'}",
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
+    seen: list[tuple[str, str]] = []
+    app.before_request(lambda: seen.append((request.remote_addr or "", request.scheme)))
+    app.test_client().get(
+        "/health",
+        headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert seen == [expected]
