@@ -34,6 +34,12 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def page_number() -> int:
+    """The ``?page=`` of a paginated list: a page from 1 to 100,000, whatever was typed
+    (a negative or enormous number would otherwise reach the database's OFFSET)."""
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
+
+
 def format_money(pence: int | None) -> str:
     """Integer pence as pounds with thousands separators: 1234567 -> "£12,345.67"."""
     if pence is None:

@@ -34,13 +34,10 @@ from engage.extensions import db
 from engage.permissions import require
 from engage.wards.models import Ward
 from engage.wards.queries import ward_choices
+from engage.web import page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 25
-
-
-def _page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 @bp.route("/people")
@@ -53,7 +50,7 @@ def people() -> str:
         statement = statement.where(
             or_(User.email.like(like), User.display_name.ilike(like), User.postcode.ilike(like))
         )
-    page = db.paginate(statement, page=_page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/people.html", page=page, query=query)
 
 
@@ -186,7 +183,7 @@ def audit_log() -> str:
     )
     if action in actions:  # allow-listed: only actions that exist
         statement = statement.where(AuditEntry.action == action)
-    page = db.paginate(statement, page=_page_number(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/audit.html", page=page, actions=actions, action=action)
 
 

@@ -28,6 +28,7 @@ from engage.errors import RuleViolation
 from engage.extensions import db
 from engage.permissions import require
 from engage.wards.models import Area, Ward
+from engage.web import page_number
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 PAGE_SIZE = 20
@@ -69,7 +70,7 @@ def index() -> str:
     if past:
         page = db.paginate(
             queries.past_events(now, ward),
-            page=request.args.get("page", 1, type=int) or 1,
+            page=page_number(),
             per_page=PAGE_SIZE,
             error_out=False,
         )

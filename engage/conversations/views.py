@@ -68,6 +68,7 @@ from engage.extensions import db
 from engage.hooks import hooks
 from engage.permissions import require
 from engage.wards.models import Ward
+from engage.web import page_number
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 PAGE_SIZE = 50
@@ -109,7 +110,7 @@ def log() -> str:
     )
     page = db.paginate(
         statement,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=page_number(),
         per_page=PAGE_SIZE,
         error_out=False,
     )

@@ -35,6 +35,7 @@ from engage.forums.rules import REPORT_SERVICE_LEVEL_WORKING_DAYS, working_days_
 from engage.forums.views import thread_url
 from engage.permissions import require
 from engage.wards.models import Area
+from engage.web import page_number
 
 bp = Blueprint("forum_moderation", __name__, url_prefix="/forums/moderation")
 PAGE_SIZE = 25
@@ -43,10 +44,6 @@ PAGE_SIZE = 25
 @bp.before_request
 def moderators_only() -> None:
     require(can_moderate(current_user))
-
-
-def _page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 100_000))
 
 
 def _overdue_cutoff(now: datetime) -> datetime:
@@ -85,7 +82,7 @@ def overdue() -> str:
 
 def _report_list(older_than: datetime | None) -> str:
     page = db.paginate(
-        queries.reported_posts(older_than), page=_page(), per_page=PAGE_SIZE, error_out=False
+        queries.reported_posts(older_than), page=page_number(), per_page=PAGE_SIZE, error_out=False
     )
     # paginate() of a two-column select returns the first column: the post ids.
     items = queries.load_reported(db.session, list(page.items))
@@ -102,7 +99,9 @@ def _report_list(older_than: datetime | None) -> str:
 
 @bp.route("/pending")
 def pending() -> str:
-    page = db.paginate(queries.pending_posts(), page=_page(), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(
+        queries.pending_posts(), page=page_number(), per_page=PAGE_SIZE, error_out=False
+    )
     return render_template(
         "forums/moderation/pending.html", page=page, counts=_counts(), form=ActionForm()
     )
@@ -395,7 +394,7 @@ def log() -> str:
     action, area, filters = _log_filters()
     page = db.paginate(
         queries.moderation_log(action=action, area_id=area.id if area else None),
-        page=_page(),
+        page=page_number(),
         per_page=50,
         error_out=False,
     )

@@ -22,6 +22,7 @@ from engage.forums.markdown import quote
 from engage.forums.models import Board, Post, ReportReason, Thread
 from engage.permissions import require
 from engage.wards.models import Area
+from engage.web import page_number
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 THREADS_PER_PAGE = 25
@@ -45,11 +46,6 @@ posting_limit = limiter.shared_limit(
     error_message="you can post up to 10 times a minute. Wait a minute, then post again",
     deduct_when=lambda response: response.status_code in (302, 303),
 )
-
-
-def _page() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return max(1, min(page, 100_000))
 
 
 def _area_or_404(slug: str) -> Area:
@@ -123,7 +119,7 @@ def forum(slug: str) -> str:
     boards = queries.boards_of(db.session, area.id)
     page = db.paginate(
         queries.threads_in([b.id for b in boards], current_user),
-        page=_page(),
+        page=page_number(),
         per_page=THREADS_PER_PAGE,
         error_out=False,
     )
@@ -144,7 +140,7 @@ def board(slug: str, board_id: int) -> str:
     board = _board_or_404(area, board_id)
     page = db.paginate(
         queries.threads_in([board.id], current_user),
-        page=_page(),
+        page=page_number(),
         per_page=THREADS_PER_PAGE,
         error_out=False,
     )
@@ -243,7 +239,7 @@ def thread(thread_id: int) -> str:
     reader = queries.reader(db.session, current_user, thread)
     page = db.paginate(
         queries.posts_in(thread, current_user),
-        page=_page(),
+        page=page_number(),
         per_page=POSTS_PER_PAGE,
         error_out=False,
     )
@@ -413,7 +409,7 @@ def report_post(post_id: int) -> str | BaseResponse:
 def notifications() -> str:
     require(current_user.is_authenticated)
     page = db.paginate(
-        queries.notifications_for(current_user), page=_page(), per_page=30, error_out=False
+        queries.notifications_for(current_user), page=page_number(), per_page=30, error_out=False
     )
     return render_template(
         "forums/notifications.html",
@@ -455,7 +451,7 @@ def search() -> str:
                 area_id=area.id if area else None,
                 board_id=board.id if board else None,
             ),
-            page=_page(),
+            page=page_number(),
             per_page=RESULTS_PER_PAGE,
             error_out=False,
         )

@@ -434,12 +434,15 @@ def equal_shares(tally: _Tally, total: int, stop_above: int | None = None) -> li
       ``(cost - what capped supporters pay) / the others``, so after a round the
       denominator grows by that divisor (over its common factors). A level stores its
       numerator over the scale of the round that made it (its "epoch") and is scaled
-      up when read, so a round does not rescale every level. Comparisons are integer
-      comparisons, with no float and no ``Fraction`` normalisation in the inner loops.
+      up when read, so a round does not rescale every level. Payments are integer
+      arithmetic, with no ``Fraction`` normalisation in the inner loops.
     - A project's "worth" (cost / the most a supporter pays; higher is better) can
       only fall as voters spend, so projects are examined best last-known first and
       the search stops once none can beat the best found (as equalshares.net's
-      reference code does). Ties: lower cost, then more approvals, then listed first.
+      reference code does). That test compares correctly rounded floats strictly,
+      which is exact: rounding keeps order. Every choice between projects is an
+      exact integer comparison. Ties: lower cost, then more approvals, then listed
+      first.
 
     ``stop_above``: give up, returning what was bought so far, once the cost bought
     exceeds it (the add-one completion stops there anyway).
