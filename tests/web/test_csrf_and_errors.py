@@ -105,3 +105,9 @@ def test_an_id_too_large_for_the_database_is_simply_not_found(
     for too_large in (2**31, 2**63 + 5):
         assert client.get(f"/admin/people/{too_large}").status_code == 404
     assert client.get(f"/admin/people/{2**31 - 1}").status_code == 404  # fits, not found
+
+
+def test_page_numbers_out_of_range_show_a_page(client: FlaskClient, world: World) -> None:
+    sign_in_as(client, world.people["administrator"])
+    for page in ("-3", "0", str(10**30), "abc"):
+        assert client.get(f"/admin/people?page={page}").status_code == 200
