@@ -101,18 +101,19 @@ def manage(process_id: int) -> str:
     if target is not None and not process.archived:
         ready = services.readiness(db.session, process)
         problems = move_problems(target, ready)
+    shortlist = queries.shortlist(db.session, process)
     return render_template(
         "pb/manage.html",
         process=process,
         proposals=found,
         supports=queries.support_counts(db.session, [p.id for p in found]),
-        shortlist=queries.shortlist(db.session, process),
+        shortlist=shortlist,
         next_phase=target,
         move_problems=problems,
         phase_form=PhaseForm(to=target.value if target else ""),
         counted=queries.ballots_counted(db.session, process),
         flagged=queries.flagged_paper_ballots(db.session, process),
-        rules=services.describe_rules(db.session, process),
+        rules=services.describe_rules(process, shortlist),
         action_form=ActionForm(),
     )
 

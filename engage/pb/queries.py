@@ -86,6 +86,18 @@ def proposals(
     return list(session.scalars(statement))
 
 
+def proposal_count(session: Session, process: Process) -> int:
+    """Proposals the public can see, without loading them."""
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Proposal.process_id == process.id, Proposal.hidden_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
 def support_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]:
     ids = list(proposal_ids)
     if not ids:

@@ -556,9 +556,9 @@ def ballot_projects(session: Session, process: Process) -> dict[int, rules.Proje
     }
 
 
-def describe_rules(session: Session, process: Process) -> list[str]:
+def describe_rules(process: Process, shortlist: Sequence[Proposal]) -> list[str]:
     """The ballot's rules in plain words, as the ballot page and paper ballot show them."""
-    return rules.describe(ballot_rules(process), len(queries.shortlist(session, process)))
+    return rules.describe(ballot_rules(process), len(shortlist))
 
 
 def _checked_choices(

@@ -95,13 +95,14 @@ def show(process_id: int) -> str:
         if current_user.is_authenticated
         else None
     )
+    shortlist = queries.shortlist(db.session, process)
     return render_template(
         "pb/show.html",
         process=process,
         phases=PUBLIC_PHASES,
         ballot=ballot,
-        shortlist=queries.shortlist(db.session, process),
-        proposal_count=len(queries.proposals(db.session, process)),
+        shortlist=shortlist,
+        proposal_count=queries.proposal_count(db.session, process),
         turnout=(
             queries.turnout_by_ward(db.session, process)
             if permissions.can_see_live_turnout(current_user, process)
@@ -114,7 +115,7 @@ def show(process_id: int) -> str:
             else None
         ),
         can_manage=permissions.can_manage_processes(current_user),
-        rules=services.describe_rules(db.session, process),
+        rules=services.describe_rules(process, shortlist),
     )
 
 
@@ -346,13 +347,14 @@ def ballot(process_id: int) -> str | BaseResponse:
                 "success",
             )
             return redirect(url_for("pb.ballot", process_id=process.id))
+    shortlist = queries.shortlist(db.session, process)
     return render_template(
         "pb/ballot.html",
         process=process,
         form=form,
         existing=existing,
-        rules=services.describe_rules(db.session, process),
-        projects=queries.shortlist(db.session, process),
+        rules=services.describe_rules(process, shortlist),
+        projects=shortlist,
     )
 
 
