@@ -243,7 +243,10 @@ class _Tally:
         else:
             merged: Counter[tuple[str, ...]] = Counter(election.ballots)
             for ballot, n in merged.items():
-                indices = tuple(_index_of(index, pid) for pid in ballot)
+                try:
+                    indices = tuple(map(index.__getitem__, ballot))
+                except KeyError:
+                    indices = tuple(_index_of(index, pid) for pid in ballot)
                 top = election.ordinal_points or len(indices)
                 if len(set(indices)) != len(indices):
                     raise ValueError(f"Ballot {ballot!r} names a project twice")

@@ -134,7 +134,7 @@ def parse(text: str) -> PbFile:
                 continue
             if not section:
                 raise PbParseError(number, "the file must start with a META line")
-            cells = tuple(cell.strip() for cell in row)
+            cells = tuple(map(str.strip, row))
             if not header:
                 header = _header(number, section, cells)
                 if section == "VOTES":
@@ -248,12 +248,16 @@ def _number(number: int, text: str, what: str) -> Decimal:
 def _ballot(number: int, vote: str, ids: Mapping[str, str], approval: bool) -> tuple[str, ...]:
     if not vote:
         return ()
-    ballot = []
-    for item in vote.split(","):
-        pid = ids.get(item.strip())
-        if pid is None:
-            raise PbParseError(number, f"the vote names {item.strip()!r}, which is not a project")
-        ballot.append(pid)
+    found = [ids.get(item) for item in vote.split(",")]
+    if None in found:
+        # Slow path: spaces around ids, or an unknown project to name in the error.
+        found = [ids.get(item.strip()) for item in vote.split(",")]
+        for item, pid in zip(vote.split(","), found, strict=True):
+            if pid is None:
+                raise PbParseError(
+                    number, f"the vote names {item.strip()!r}, which is not a project"
+                )
+    ballot = [pid for pid in found if pid is not None]
     if len(set(ballot)) != len(ballot):
         if not approval:
             raise PbParseError(number, "the vote names a project twice")
