@@ -12,10 +12,13 @@ Steps, in one run:
 2. gunicorn serves ``wsgi:app`` with ``--workers`` processes. Rate limits are switched
    off for the run: every request comes from 127.0.0.1, so per-IP limits would refuse
    the load itself (they are tested in tests/web/test_rate_limits.py).
-3. Ceiling: ``/health`` (no database, no template) for ``--ceiling-seconds``, closed loop.
-4. Mix for ``--duration`` seconds, closed loop with ``--clients`` connections: page views
-   (home, ward page, budget page, forum thread), forum replies and ballot submissions
-   (each a GET of the form, then the POST, as a browser does).
+3. Ceiling: ``/health`` (no database, no template) for ``--ceiling-seconds``, closed
+   loop, then page views alone (home, ward page, budget page, forum pages, as a
+   signed-in resident) the same way: their ratio is how much of the server's raw
+   capacity a real page leaves.
+4. Mix for ``--duration`` seconds: ``--clients`` connections making ``--mix-rate``
+   actions a second in all (or flat out with 0): page views, forum replies and ballot
+   submissions (each a GET of the form, then the POST, as a browser does).
 5. Spike: ``--spike`` people who have not voted submit their ballot within
    ``--spike-seconds`` (open loop: requests start on schedule whatever the server does).
 6. Check: every ballot the server accepted (a redirect after POST) is stored exactly
@@ -72,7 +75,7 @@ class Person:
 class Plan:
     process_id: int
     ballot_path: str
-    project_ids: list[int]
+    valid_ballots: list[list[int]]  # choices the ballot rules accept
     page_paths: list[str]
     reply_paths: list[str]  # reply forms (GET shows the form, POST posts the reply)
     mix_voters: list[Person]
@@ -93,7 +96,7 @@ def prepare(database_url: str, voters: int, spike: int) -> Plan:
     from engage.db import utcnow
     from engage.extensions import db
     from engage.forums.models import Thread
-    from engage.pb import queries as pb_queries
+    from engage.pb import services as pb_services
     from engage.pb.models import Phase, Process
     from engage.wards.models import Ward
 
@@ -114,7 +117,9 @@ def prepare(database_url: str, voters: int, spike: int) -> Plan:
         if process is None:
             raise SystemExit("the demo data has no budget open for voting")
         wards = [w for w in db.session.scalars(select(Ward)) if process.covers(w.id)]
-        project_ids = [p.id for p in pb_queries.shortlist(db.session, process)]
+        valid_ballots = sample_valid_ballots(
+            pb_services.ballot_rules(process), pb_services.ballot_projects(db.session, process)
+        )
         people = []
         for n in range(voters + spike):
             user = User(
@@ -154,7 +159,7 @@ def prepare(database_url: str, voters: int, spike: int) -> Plan:
         return Plan(
             process_id=process.id,
             ballot_path=ballot_path,
-            project_ids=project_ids,
+            valid_ballots=valid_ballots,
             page_paths=page_paths,
             reply_paths=reply_paths,
             mix_voters=persons[:voters],
@@ -223,8 +228,27 @@ class Browser:
         return status, data
 
 
+def sample_valid_ballots(rules, projects, wanted: int = 200) -> list[list[int]]:
+    """Random choices that the ballot's own rules accept (say, fitting a budget ballot's
+    budget), so every refused submission in the run is the server's doing."""
+    from engage.pb import ballots
+
+    rng = random.Random(1)
+    ids = list(projects)
+    found: list[list[int]] = []
+    for _ in range(wanted * 50):
+        chosen = rng.sample(ids, k=rng.randint(1, len(ids)))
+        if not ballots.validate(rules, projects, [ballots.Choice(i) for i in chosen]):
+            found.append(chosen)
+            if len(found) == wanted:
+                break
+    if not found:
+        raise SystemExit("could not make a valid ballot for the demo budget")
+    return found
+
+
 def ballot_choices(plan: Plan, rng: random.Random) -> list[int]:
-    return rng.sample(plan.project_ids, k=min(len(plan.project_ids), rng.randint(1, 3)))
+    return rng.choice(plan.valid_ballots)
 
 
 def vote(browser: Browser, plan: Plan, person: Person, results: Results, rng: random.Random):
@@ -251,15 +275,25 @@ def reply(browser: Browser, plan: Plan, results: Results, rng: random.Random) ->
         browser.timed(results, "forum reply", "POST", path, body, ok=(302, 303))
 
 
-def closed_loop(port: int, clients: int, seconds: float, step: Callable[..., None]) -> Results:
+def closed_loop(
+    port: int, clients: int, seconds: float, step: Callable[..., None], rate: float = 0
+) -> Results:
+    """``clients`` connections each doing ``step`` again and again for ``seconds``: as
+    fast as the server answers, or, with ``rate``, that many steps a second in all
+    (each client keeps to its own timetable, catching up if it falls behind)."""
     results = Results()
-    deadline = time.monotonic() + seconds
+    start = time.monotonic()
+    deadline = start + seconds
+    interval = clients / rate if rate else 0.0
 
     def run(n: int) -> None:
         rng = random.Random(n)
         state: dict[str, Browser] = {}
+        due = start + interval * n / clients
         while time.monotonic() < deadline:
+            time.sleep(max(0.0, due - time.monotonic()))
             step(port, n, rng, results, state)
+            due += interval
 
     workers = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
     for worker in workers:
@@ -387,6 +421,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=300)
     parser.add_argument("--ceiling-seconds", type=float, default=30)
+    parser.add_argument(
+        "--mix-rate",
+        type=float,
+        default=30,
+        help="actions a second in the mix (a ballot or reply is two requests); 0: flat out",
+    )
     parser.add_argument("--voters", type=int, default=3000)
     parser.add_argument("--spike", type=int, default=500)
     parser.add_argument("--spike-seconds", type=float, default=10)
@@ -445,8 +485,14 @@ def main() -> None:
         )["page view"]
         print(f"  page views are {pages / ceiling:.0%} of the trivial-route ceiling")
 
-        mix = closed_loop(args.port, args.clients, args.duration, mixed_step(plan))
-        report("Mix: page views, forum replies, ballots", mix, args.duration)
+        mix = closed_loop(
+            args.port, args.clients, args.duration, mixed_step(plan), rate=args.mix_rate
+        )
+        report(
+            f"Mix at {args.mix_rate:g} actions a second: page views, forum replies, ballots",
+            mix,
+            args.duration,
+        )
         burst = spike(args.port, plan, args.spike_seconds)
         report(f"Spike: {args.spike} ballots at voting close", burst, args.spike_seconds)
     finally:
