@@ -112,6 +112,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "CONVERSATION_CONTACT_RETENTION_DAYS": int(
             os.environ.get("CONVERSATION_CONTACT_RETENTION_DAYS", 180)
         ),
+        # How long a ward page may show a ranking of priorities before counting again.
+        "WARD_PRIORITIES_CACHE_SECONDS": int(os.environ.get("WARD_PRIORITIES_CACHE_SECONDS", 300)),
         # Links in emails sent by scheduled commands, where no request gives the address.
         "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
         # Mail: in development messages go to the outbox folder and the log.

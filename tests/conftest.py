@@ -79,6 +79,8 @@ def app(
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
+            # Tests look at a ward page straight after changing what it counts.
+            "WARD_PRIORITIES_CACHE_SECONDS": 0,
             "MAIL_OUTBOX": str(instance / "outbox"),
             "SERVER_NAME": None,
         }

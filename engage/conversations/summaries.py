@@ -3,16 +3,19 @@ the council's responses ("you said, we did"), and its upcoming events."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_login import current_user
 
 from engage.conversations import queries
 from engage.conversations.models import Event, PriorityResponse, Theme
 from engage.conversations.permissions import can_view_briefing, can_view_ward_priorities
-from engage.conversations.priorities import choose_period, ward_priorities
-from engage.conversations.ranking import Priority
+from engage.conversations.priorities import WardPriorities, choose_period, ward_priorities
+from engage.conversations.ranking import Period, Priority
 from engage.db import utcnow
 from engage.extensions import db
 from engage.hooks import hooks
@@ -21,6 +24,30 @@ from engage.wards.models import Ward
 PUBLIC_PERIOD = "year"
 PUBLIC_PRIORITIES = 5
 PUBLIC_EVENTS = 3
+
+
+# Ranking reads every mention from every source in the period, which grows with a
+# ward's activity; the public ward page may show a ranking a few minutes old, so each
+# process keeps it for WARD_PRIORITIES_CACHE_SECONDS. Briefings and officers' pages
+# always count afresh. The ranking is plain data (theme keys and counts), safe to share.
+_cache: dict[tuple[int, Period], tuple[float, WardPriorities]] = {}
+_cache_lock = threading.Lock()
+
+
+def public_priorities(ward: Ward, period: Period) -> WardPriorities:
+    seconds = current_app.config["WARD_PRIORITIES_CACHE_SECONDS"]
+    key, now = (ward.id, period), time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    result = ward_priorities(db.session, ward=ward, period=period, sources=hooks().priority_sources)
+    if seconds > 0:
+        with _cache_lock:
+            for stale in [k for k, (at, _) in _cache.items() if now - at >= seconds]:
+                del _cache[stale]
+            _cache[key] = (now, result)
+    return result
 
 
 @dataclass
@@ -38,9 +65,7 @@ class WardSummary:
 def ward_summary(ward: Ward) -> WardSummary:
     now = utcnow()
     chosen = choose_period(PUBLIC_PERIOD, now)
-    result = ward_priorities(
-        db.session, ward=ward, period=chosen.period, sources=hooks().priority_sources
-    )
+    result = public_priorities(ward, chosen.period)
     themes = {t.key: t for t in queries.active_themes(db.session)}
     by_theme: dict[int, list[PriorityResponse]] = defaultdict(list)
     for response in queries.ward_responses(db.session, ward.id):

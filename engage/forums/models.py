@@ -14,11 +14,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -125,7 +126,13 @@ class Thread(CreatedAtMixin, Base):
 
     @property
     def opening_post(self) -> Post:
-        return self.posts[0]
+        """The first post, without loading every reply of a long thread."""
+        session = object_session(self)
+        if "posts" in self.__dict__ or session is None:
+            return self.posts[0]
+        return session.scalars(
+            select(Post).where(Post.thread_id == self.id).order_by(Post.id).limit(1)
+        ).one()
 
     def lock(self) -> None:
         if self.locked:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from engage.conversations.models import Conversation, Event, PriorityResponse, Theme
@@ -139,3 +140,27 @@ def test_the_ward_page_lists_upcoming_events(
     assert "Winter drop-in" in html
     assert "Nothing has been logged for Riverside East in the last 12 months yet" in html
     assert f"/events/wards/{world.ward.slug}/events.ics" in html
+
+
+def test_the_ward_page_keeps_its_ranking_for_a_while_but_briefings_count_afresh(
+    app: Flask,
+    client: FlaskClient,
+    world: World,
+    make_conversation: Callable[..., Conversation],
+) -> None:
+    now = utcnow()
+    _raise(make_conversation, world.ward, "enforcement", 2, when=now - timedelta(days=3))
+    app.config["WARD_PRIORITIES_CACHE_SECONDS"] = 300
+    try:
+        first = client.get(f"/wards/{world.ward.slug}").get_data(as_text=True)
+        _raise(make_conversation, world.ward, "housing", 5, when=now - timedelta(days=2))
+        cached = client.get(f"/wards/{world.ward.slug}").get_data(as_text=True)
+        sign_in_as(client, world.people["councillor"])
+        briefing = client.get(f"/briefings/{world.ward.slug}").get_data(as_text=True)
+    finally:
+        app.config["WARD_PRIORITIES_CACHE_SECONDS"] = 0
+    assert "Enforcement" in first and "Housing" not in first
+    assert "Housing" not in cached  # the page's ranking is up to five minutes old
+    assert "Housing" in briefing  # a councillor's briefing is counted now
+    fresh = client.get(f"/wards/{world.ward.slug}").get_data(as_text=True)
+    assert "Housing" in fresh
