@@ -7,10 +7,14 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -92,3 +96,19 @@ def assert_accessible(page: object) -> None:
     )
     serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe found on {page.url}: {serious}"  # type: ignore[attr-defined]
+
+
+def sign_in(page: Any, user: Any, password: str = PASSWORD) -> None:
+    """Sign in through the form, from a fresh session, and wait until it has landed: a
+    navigation started before the sign-in response arrives would cancel it."""
+    page.context.clear_cookies()
+    page.goto("/account/sign-in")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out").first).to_be_visible()
+
+
+def sign_out(page: Any) -> None:
+    page.get_by_role("button", name="Sign out").first.click()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)

@@ -23,20 +23,11 @@ from engage.conversations.models import (
 from engage.db import utcnow
 from engage.extensions import db
 from engage.wards.models import Ward
-from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in
 
 NOT_SAVED = "Not saved – check your connection and try again"
 # GOV.UK buttons ignore a second press within a second: protection from double taps.
 DOUBLE_TAP_GUARD_MS = 1100
-
-
-def _sign_in(page, user: User) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_be_visible()
 
 
 def _count(model: type) -> int:
@@ -69,7 +60,7 @@ def test_an_officer_logs_five_conversations_on_a_phone_and_a_councillor_sees_the
     councillor = make_user(Role.COUNCILLOR, ward=ward, name="Grace Okafor")
     make_event("Riverside Summer Festival", wards=[ward])
 
-    _sign_in(phone, officer)
+    sign_in(phone, officer)
     phone.goto("/conversations/log")
     assert_accessible(phone)
     phone.get_by_role("link", name="Riverside Summer Festival").click()
@@ -155,7 +146,7 @@ def test_an_officer_logs_five_conversations_on_a_phone_and_a_councillor_sees_the
     assert [t.key for t in keyboard_entry.themes] == ["enforcement"]
 
     # The ward's councillor opens the briefing and sees the new priority.
-    _sign_in(page, councillor)
+    sign_in(page, councillor)
     page.get_by_role("link", name="Ward briefing").click()
     expect(page.locator("h1")).to_have_text("Riverside East")
     priorities = page.locator("ol.govuk-list--number").first
@@ -184,7 +175,7 @@ def test_an_officer_exports_the_priorities_spreadsheet(
     make_conversation("housing", ward=abbey, when=recently)
     make_conversation("housing", ward=abbey, when=utcnow() - timedelta(days=120))
 
-    _sign_in(page, officer)
+    sign_in(page, officer)
     page.goto("/conversations/")
     assert_accessible(page)
     page.get_by_role("link", name="Export spreadsheets").click()

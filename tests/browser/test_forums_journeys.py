@@ -11,16 +11,7 @@ from playwright.sync_api import Page, expect
 from engage.accounts.models import Role, User
 from engage.forums.models import Board
 from engage.wards.models import Ward
-from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
-
-
-def sign_in(page: Page, user: User) -> None:
-    page.context.clear_cookies()
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.browser.conftest import assert_accessible, sign_in
 
 
 def test_thread_report_and_hide_with_a_reason(

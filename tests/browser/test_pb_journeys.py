@@ -15,21 +15,8 @@ from engage.accounts.models import Role, User
 from engage.extensions import db
 from engage.pb.models import Ballot, BallotRevision, BallotType, Phase, Process, Proposal
 from engage.wards.models import Ward
-from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_accessible, sign_in, sign_out
 from tests.fixtures.pb import build_process, build_proposal, build_shortlist
-
-
-def sign_in(page, user: User) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/account/sign-in")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("h1")).to_be_visible()
-
-
-def sign_out(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="Sign out").first.click()
 
 
 def fresh(model: type, key: int):  # type: ignore[no-untyped-def]
