@@ -87,6 +87,9 @@ def phone(browser: object, live_server: str, app_context: None) -> Iterator[obje
 
 def assert_accessible(page: object) -> None:
     """axe-core on the page as it stands: no serious or critical violations."""
+    # After a click the new page may still be loading its stylesheets (the council's
+    # colours), and axe would judge contrast on an unstyled page.
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # type: ignore[attr-defined]
         page.evaluate(AXE.read_text())  # type: ignore[attr-defined]
     result = page.evaluate(  # type: ignore[attr-defined]
