@@ -19,7 +19,7 @@ from engage.forms import ActionForm
 from engage.funds import exports, permissions, queries, rules, services
 from engage.funds.forms import AllocationForm, FundForm, RulesForm
 from engage.funds.models import Allocation, BidStatus, Fund, LedgerEntry
-from engage.funds.views import bp, flash_result, fund_or_404, get_or_404, run_service
+from engage.funds.views import bp, flash_result, fund_or_404, run_service
 from engage.permissions import require
 from engage.wards.models import Ward
 
@@ -137,7 +137,7 @@ def allocations(fund_id: int) -> str | Response:
 @bp.route("/manage/<int:fund_id>/allocations/<int:allocation_id>/remove", methods=["POST"])
 def remove_allocation(fund_id: int, allocation_id: int) -> Response:
     require(permissions.can_manage_funds(current_user))
-    allocation = get_or_404(Allocation, allocation_id)
+    allocation = db.get_or_404(Allocation, allocation_id)
     if allocation.fund_id != fund_id:
         abort(404)
     if not ActionForm().validate_on_submit():

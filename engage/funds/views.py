@@ -10,7 +10,7 @@ service and commit. Anything that reads then writes a bid or money runs inside
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -36,10 +36,8 @@ from engage.funds.forms import (
 )
 from engage.funds.models import STEPS, Bid, BidStatus, Fund
 from engage.permissions import require
-from engage.wards.models import Ward
 
 bp = Blueprint("funds", __name__, url_prefix="/local-fund")
-T = TypeVar("T")
 
 STEP_TITLES = {
     "proposer": "Who is proposing the project",
@@ -53,23 +51,13 @@ STEP_TITLES = {
 }
 
 
-# Ids are 32-bit integers; a larger one in a link is simply not found (PostgreSQL
-# would otherwise refuse the query).
-MAX_ID = 2**31 - 1
-
-
-def get_or_404(model: type[T], row_id: int | None) -> T:
-    if row_id is None or not 0 < row_id <= MAX_ID:
-        abort(404)
-    return db.get_or_404(model, row_id)
-
-
+# Route ids are bounded to the database's integers by the app's ``int`` converter.
 def fund_or_404(fund_id: int) -> Fund:
-    return get_or_404(Fund, fund_id)
+    return db.get_or_404(Fund, fund_id)
 
 
 def bid_or_404(bid_id: int) -> Bid:
-    return get_or_404(Bid, bid_id)
+    return db.get_or_404(Bid, bid_id)
 
 
 def run_service(action: Callable[[], Any]) -> str | None:
@@ -128,9 +116,10 @@ def show_fund(fund_id: int) -> str:
 @bp.route("/<int:fund_id>/register")
 def register(fund_id: int) -> str:
     fund = fund_or_404(fund_id)
-    ward_id = request.args.get("ward", type=int)
-    ward = db.session.get(Ward, ward_id) if ward_id and 0 < ward_id <= MAX_ID else None
     wards = sorted({a.ward for a in fund.allocations}, key=lambda w: w.name)
+    # Only the fund's own wards can be chosen, so any other number shows every ward.
+    ward_id = request.args.get("ward", type=int)
+    ward = next((w for w in wards if w.id == ward_id), None)
     grants = queries.register(db.session, fund, ward)
     return render_template(
         "funds/register.html",
