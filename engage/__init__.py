@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from engage import web
+    from engage import public_pages, web
 
     # Before any route is added, so every ``<int:...>`` is bounded.
     app.url_map.converters["int"] = web.IdConverter
@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     web.init_app(app)
+    public_pages.init_app(app)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind a proxy, the client's address (rate limits, audit) and https scheme
         # come from the proxy's headers, trusted only from that many hops.

@@ -114,6 +114,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         ),
         # How long a ward page may show a ranking of priorities before counting again.
         "WARD_PRIORITIES_CACHE_SECONDS": int(os.environ.get("WARD_PRIORITIES_CACHE_SECONDS", 300)),
+        # How long each process may answer anonymous visitors with a page it has already
+        # made (engage/public_pages.py); 0 switches it off.
+        "PUBLIC_PAGE_CACHE_SECONDS": int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 30)),
         # Links in emails sent by scheduled commands, where no request gives the address.
         "ENGAGE_BASE_URL": os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000"),
         # Mail: in development messages go to the outbox folder and the log.

@@ -8,8 +8,9 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextArea, GovTextInput
 from wtforms import DateField, Field, Form, IntegerField, StringField, TextAreaField
@@ -170,3 +171,13 @@ class GovDateField(DateField):
 
 class ActionForm(FlaskForm):
     """A button that does one thing; the form carries only the CSRF token."""
+
+
+SignedInForm = TypeVar("SignedInForm", bound=FlaskForm)
+
+
+def signed_in_form(form_class: type[SignedInForm]) -> SignedInForm | None:
+    """The form for a page's buttons, made only for a signed-in person: anonymous
+    visitors can use none, and making a form makes a security token, which would stop
+    the page being shared between them (engage/public_pages.py)."""
+    return form_class() if current_user.is_authenticated else None

@@ -81,6 +81,7 @@ def app(
             "RATELIMIT_ENABLED": False,
             # Tests look at a ward page straight after changing what it counts.
             "WARD_PRIORITIES_CACHE_SECONDS": 0,
+            "PUBLIC_PAGE_CACHE_SECONDS": 0,
             "MAIL_OUTBOX": str(instance / "outbox"),
             "SERVER_NAME": None,
         }

@@ -29,6 +29,7 @@ cli = AppGroup("conversations", help="Events, the conversation log and ward brie
 
 
 def init_app(app: Flask) -> None:
+    from engage.caching import TimedCache
     from engage.conversations import clock, demo
     from engage.conversations.briefing_views import bp as briefings_bp
     from engage.conversations.event_views import bp as events_bp
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(conversations_bp)
     app.register_blueprint(briefings_bp)
     app.cli.add_command(cli)
+    # Each ward's public ranking of priorities, for a few minutes (summaries.py).
+    app.extensions["engage_ward_priorities"] = TimedCache(size=4096)
 
     add_nav_item(app, "events.index", "Events")
     add_nav_item(app, "conversations.log", "Conversation log", visible=is_engagement_officer)

@@ -26,6 +26,7 @@ from engage.conversations.permissions import (
 from engage.db import utcnow
 from engage.errors import RuleViolation
 from engage.extensions import db
+from engage.forms import signed_in_form
 from engage.permissions import require
 from engage.wards.models import Area, Ward
 from engage.web import page_number
@@ -104,7 +105,7 @@ def show(event_id: int) -> str:
         else None,
         can_attend=can_attend_events(current_user) and not event.has_happened(now),
         attending=current_user.is_authenticated and current_user in event.councillors,
-        attend_form=AttendForm(),
+        attend_form=signed_in_form(AttendForm),
     )
 
 

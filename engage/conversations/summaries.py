@@ -3,14 +3,13 @@ the council's responses ("you said, we did"), and its upcoming events."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_login import current_user
 
+from engage.caching import TimedCache
 from engage.conversations import queries
 from engage.conversations.models import Event, PriorityResponse, Theme
 from engage.conversations.permissions import can_view_briefing, can_view_ward_priorities
@@ -30,23 +29,19 @@ PUBLIC_EVENTS = 3
 # ward's activity; the public ward page may show a ranking a few minutes old, so each
 # process keeps it for WARD_PRIORITIES_CACHE_SECONDS. Briefings and officers' pages
 # always count afresh. The ranking is plain data (theme keys and counts), safe to share.
-_cache: dict[tuple[int, Period], tuple[float, WardPriorities]] = {}
-_cache_lock = threading.Lock()
-
-
 def public_priorities(ward: Ward, period: Period) -> WardPriorities:
     seconds = current_app.config["WARD_PRIORITIES_CACHE_SECONDS"]
-    key, now = (ward.id, period), time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and now - hit[0] < seconds:
-        return hit[1]
-    result = ward_priorities(db.session, ward=ward, period=period, sources=hooks().priority_sources)
-    if seconds > 0:
-        with _cache_lock:
-            for stale in [k for k, (at, _) in _cache.items() if now - at >= seconds]:
-                del _cache[stale]
-            _cache[key] = (now, result)
+    rankings: TimedCache[tuple[int, Period], WardPriorities] = current_app.extensions[
+        "engage_ward_priorities"
+    ]
+    key = (ward.id, period)
+    result = rankings.get(key, seconds)
+    if result is None:
+        result = ward_priorities(
+            db.session, ward=ward, period=period, sources=hooks().priority_sources
+        )
+        if seconds > 0:
+            rankings.put(key, result)
     return result
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engage.db import utcnow, write_transaction
 from engage.errors import RuleViolation
 from engage.extensions import db, limiter
-from engage.forms import ActionForm
+from engage.forms import ActionForm, signed_in_form
 from engage.forums import permissions, queries, services
 from engage.forums.forms import EditPostForm, ReplyForm, ReportForm, ThreadForm
 from engage.forums.markdown import quote
@@ -260,7 +260,7 @@ def _thread_page(thread: Thread, page: Any, *, following: bool, form: ReplyForm 
         following=following,
         form=form,
         can_reply=can_reply,
-        action_form=ActionForm(),
+        action_form=signed_in_form(ActionForm),
         suspension=(
             queries.active_suspension(db.session, current_user, utcnow())
             if current_user.is_authenticated

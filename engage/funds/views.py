@@ -21,7 +21,7 @@ from engage.accounts.security import recent_sign_in_required
 from engage.db import utcnow, write_transaction
 from engage.errors import RuleViolation
 from engage.extensions import db, limiter
-from engage.forms import ActionForm
+from engage.forms import ActionForm, signed_in_form
 from engage.funds import permissions, queries, rules, services
 from engage.funds.forms import (
     STEP_FORMS,
@@ -150,7 +150,7 @@ def show_bid(bid_id: int) -> str:
         can_deliver=permissions.can_manage_delivery(current_user)
         and bid.status in (BidStatus.APPROVED, BidStatus.IN_DELIVERY),
         can_withdraw=permissions.can_withdraw_bid(current_user, bid),
-        action_form=ActionForm(),
+        action_form=signed_in_form(ActionForm),
     )
 
 

@@ -21,7 +21,7 @@ from engage.db import write_transaction
 from engage.errors import RuleViolation
 from engage.exports import to_csv_bytes
 from engage.extensions import db, limiter
-from engage.forms import ActionForm
+from engage.forms import ActionForm, signed_in_form
 from engage.pb import archives, permissions, queries, results, services
 from engage.pb.forms import BallotForm, CommentForm, ProposalForm, choices_form
 from engage.pb.models import (
@@ -207,8 +207,8 @@ def proposal(process_id: int, proposal_id: int) -> str:
         can_moderate=permissions.can_moderate(current_user),
         can_review=permissions.can_review_proposals(current_user),
         can_report_delivery=permissions.can_report_delivery(current_user),
-        action_form=ActionForm(),
-        comment_form=CommentForm(),
+        action_form=signed_in_form(ActionForm),
+        comment_form=signed_in_form(CommentForm),
         result=result,
     )
 

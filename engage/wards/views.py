@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from engage.accounts.permissions import can_manage_ward_contacts
 from engage.extensions import db
+from engage.forms import signed_in_form
 from engage.permissions import require
 from engage.wards import services
 from engage.wards.forms import DeleteContactForm, WardContactForm
@@ -38,7 +39,7 @@ def show(slug: str) -> str:
         "wards/show.html",
         ward=ward,
         can_manage_contacts=can_manage_ward_contacts(current_user),
-        delete_form=DeleteContactForm(),
+        delete_form=signed_in_form(DeleteContactForm),
     )
 
 
