@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from engage.caching import TimedCache
 from engage.public_pages import pages
