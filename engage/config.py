@@ -67,7 +67,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
 
-    config = {
+    config: dict[str, Any] = {
         "ENGAGE_ENV": env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,

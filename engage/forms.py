@@ -149,6 +149,9 @@ class WholeNumberField(IntegerField):
 class GovDateField(DateField):
     """Day, month and year boxes; blank boxes are left to InputRequired/Optional."""
 
+    # Declared, or mypy would take the type from the ``None`` assigned below.
+    data: date | None
+
     def __init__(self, label: str, **kwargs: Any) -> None:
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
+
+from engage.db import DbSession
 
 
 def _everyone(user: Any) -> bool:
@@ -45,15 +46,15 @@ class Mention:
 
 
 # (session, person) -> named tables of that person's data, as lists of row dicts
-PersonalDataExporter = Callable[[Session, Any], dict[str, list[dict[str, Any]]]]
+PersonalDataExporter = Callable[[DbSession, Any], dict[str, list[dict[str, Any]]]]
 # (session, person) -> erase or unlink that person's data in one domain
-AccountEraser = Callable[[Session, Any], None]
+AccountEraser = Callable[[DbSession, Any], None]
 
 # (session, now) -> a line saying what was deleted; safe to run every day
-RetentionTask = Callable[[Session, datetime], str]
+RetentionTask = Callable[[DbSession, datetime], str]
 
 # (session, ward ids or None for all, start, end) -> mentions in that period
-PrioritySource = Callable[[Session, "list[int] | None", datetime, datetime], Iterable[Mention]]
+PrioritySource = Callable[[DbSession, "list[int] | None", datetime, datetime], Iterable[Mention]]
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Hooks:
     # Templates included on every ward page, in order; each is given ``ward``.
     ward_sections: list[str] = field(default_factory=list)
     # Called in order by ``seed-demo`` after the borough and its people exist.
-    demo_seeders: list[Callable[[Session], None]] = field(default_factory=list)
+    demo_seeders: list[Callable[[DbSession], None]] = field(default_factory=list)
     # Templates included in a councillor's ward briefing; each is given ``ward``.
     briefing_sections: list[str] = field(default_factory=list)
     # Where ward priorities come from besides conversations logged at events.
@@ -93,7 +94,7 @@ def add_ward_section(app: Flask, template: str) -> None:
     hooks(app).ward_sections.append(template)
 
 
-def add_demo_seeder(app: Flask, seeder: Callable[[Session], None]) -> None:
+def add_demo_seeder(app: Flask, seeder: Callable[[DbSession], None]) -> None:
     hooks(app).demo_seeders.append(seeder)
 
 

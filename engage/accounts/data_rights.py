@@ -14,11 +14,10 @@ import zipfile
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.errors import RuleViolation
 from engage.exports import to_csv_bytes
 from engage.hooks import hooks
@@ -59,7 +58,7 @@ def account_tables(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def personal_data(session: Session, user: User) -> dict[str, list[dict[str, Any]]]:
+def personal_data(session: DbSession, user: User) -> dict[str, list[dict[str, Any]]]:
     tables = account_tables(user)
     for exporter in hooks().personal_data_exporters:
         tables.update(exporter(session, user))
@@ -77,7 +76,7 @@ def personal_data_zip(tables: dict[str, list[dict[str, Any]]]) -> bytes:
     return buffer.getvalue()
 
 
-def erase_account(session: Session, *, actor: User, user: User, reason: str) -> None:
+def erase_account(session: DbSession, *, actor: User, user: User, reason: str) -> None:
     if user.erased:
         raise RuleViolation("This account has already been deleted")
     if user.is_administrator and actor.id == user.id:

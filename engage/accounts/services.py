@@ -10,12 +10,11 @@ from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from engage import audit
 from engage.accounts.models import CouncillorProfile, Role, User, UserRole
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.errors import RuleViolation
 from engage.wards.models import Ward
 
@@ -44,12 +43,12 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_by_email(session: Session, email: str) -> User | None:
+def find_by_email(session: DbSession, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def register(
-    session: Session, *, display_name: str, email: str, password: str, postcode: str, ward: Ward
+    session: DbSession, *, display_name: str, email: str, password: str, postcode: str, ward: Ward
 ) -> User:
     problem = password_problem(password)
     if problem:
@@ -68,7 +67,7 @@ def register(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     user = find_by_email(session, email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -113,7 +112,7 @@ def make_token(secret_key: str, purpose: str, user: User) -> str:
 
 
 def user_from_token(
-    session: Session, secret_key: str, purpose: str, token: str, max_age: int
+    session: DbSession, secret_key: str, purpose: str, token: str, max_age: int
 ) -> User | None:
     try:
         user_id, fingerprint = _serializer(secret_key, purpose).loads(token, max_age=max_age)
@@ -129,7 +128,7 @@ def user_from_token(
 
 
 def grant_role(
-    session: Session, *, actor: User | None, user: User, role: Role, reason: str
+    session: DbSession, *, actor: User | None, user: User, role: Role, reason: str
 ) -> None:
     if user.has_role(role):
         raise RuleViolation(f"{user.display_name} already has the role {role.label}")
@@ -147,7 +146,7 @@ def grant_role(
 
 
 def revoke_role(
-    session: Session, *, actor: User | None, user: User, role: Role, reason: str
+    session: DbSession, *, actor: User | None, user: User, role: Role, reason: str
 ) -> None:
     grant = next((g for g in user.roles if g.role == role), None)
     if grant is None:
@@ -167,7 +166,7 @@ def revoke_role(
     session.flush()
 
 
-def _administrator_count(session: Session) -> int:
+def _administrator_count(session: DbSession) -> int:
     return (
         session.scalar(
             select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMINISTRATOR)
@@ -176,7 +175,7 @@ def _administrator_count(session: Session) -> int:
     )
 
 
-def verify_ward(session: Session, *, actor: User, user: User, reason: str) -> None:
+def verify_ward(session: DbSession, *, actor: User, user: User, reason: str) -> None:
     if user.ward is None:
         raise RuleViolation(f"{user.display_name} has not told us their ward")
     if user.ward_verified:
@@ -196,7 +195,7 @@ def verify_ward(session: Session, *, actor: User, user: User, reason: str) -> No
 
 
 def set_councillor_profile(
-    session: Session,
+    session: DbSession,
     *,
     actor: User | None,
     councillor: User,
@@ -223,14 +222,14 @@ def set_councillor_profile(
     )
 
 
-def turn_on_two_factor(session: Session, *, user: User, secret: str) -> None:
+def turn_on_two_factor(session: DbSession, *, user: User, secret: str) -> None:
     user.totp_secret = secret
     audit.record(
         session, actor=user, action="account.two_factor.on", target_type="user", target_id=user.id
     )
 
 
-def turn_off_two_factor(session: Session, *, user: User, required: bool) -> None:
+def turn_off_two_factor(session: DbSession, *, user: User, required: bool) -> None:
     if required:
         raise RuleViolation("Staff accounts must keep an authenticator app")
     user.totp_secret = None

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from engage.accounts import data_rights, security, services
 from engage.accounts.auth import load_user, sign_in_account_key
@@ -59,7 +60,7 @@ def _send_confirmation(user_email: str, display_name: str, token: str) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
-def register() -> str | Response:
+def register() -> str | BaseResponse:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = RegisterForm()
@@ -102,7 +103,7 @@ def check_email() -> str:
     return render_template("accounts/check_email.html")
 
 
-def _complete_sign_in(user: User, remember: bool) -> Response:
+def _complete_sign_in(user: User, remember: bool) -> BaseResponse:
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user, remember=remember and not security.is_staff(user))
     security.mark_signed_in()
@@ -112,7 +113,7 @@ def _complete_sign_in(user: User, remember: bool) -> Response:
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
 @limiter.limit("5 per minute", methods=["POST"], key_func=sign_in_account_key)
-def sign_in() -> str | Response:
+def sign_in() -> str | BaseResponse:
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
@@ -136,11 +137,12 @@ PENDING_SIGN_IN_SECONDS = 300
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @limiter.limit("5 per minute", methods=["POST"])
-def sign_in_code() -> str | Response:
+def sign_in_code() -> str | BaseResponse:
     pending = session.get("pending_sign_in")
     user = load_user(pending["user"]) if pending else None
     if (
-        user is None
+        not pending
+        or user is None
         or not user.totp_secret
         or (time.time() - pending["at"] > PENDING_SIGN_IN_SECONDS)
     ):
@@ -165,7 +167,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/confirm-password", methods=["GET", "POST"])
 @login_required
 @limiter.limit("5 per minute", methods=["POST"])
-def confirm_password() -> str | Response:
+def confirm_password() -> str | BaseResponse:
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
         if current_user.check_password(form.password.data):
@@ -189,7 +191,7 @@ def two_factor() -> str:
 @bp.route("/two-factor/set-up", methods=["GET", "POST"])
 @login_required
 @security.recent_sign_in_required
-def two_factor_setup() -> str | Response:
+def two_factor_setup() -> str | BaseResponse:
     secret = session.get("totp_setup") or pyotp.random_base32()
     session["totp_setup"] = secret
     form = SecurityCodeForm()
@@ -212,7 +214,7 @@ def two_factor_setup() -> str | Response:
 @bp.route("/two-factor/turn-off", methods=["POST"])
 @login_required
 @security.recent_sign_in_required
-def two_factor_turn_off() -> Response:
+def two_factor_turn_off() -> BaseResponse:
     if TurnOffTwoFactorForm().validate_on_submit():
         required = current_app.config["REQUIRE_TWO_FACTOR_FOR_STAFF"] and security.is_staff(
             current_user
@@ -228,7 +230,7 @@ def two_factor_turn_off() -> Response:
 
 
 @bp.route("/sign-out", methods=["POST"])
-def sign_out() -> Response:
+def sign_out() -> BaseResponse:
     SignOutForm().validate_on_submit()  # CSRF is checked globally; nothing else to read
     logout_user()
     session.clear()
@@ -245,7 +247,7 @@ def account() -> str:
 
 
 @bp.route("/confirm/<token>")
-def confirm_email(token: str) -> str | Response:
+def confirm_email(token: str) -> str | tuple[str, int] | BaseResponse:
     user = services.user_from_token(
         db.session,
         current_app.config["SECRET_KEY"],
@@ -254,7 +256,7 @@ def confirm_email(token: str) -> str | Response:
         current_app.config["EMAIL_CONFIRM_MAX_AGE"],
     )
     if user is None:
-        return render_template("accounts/link_expired.html"), 400  # type: ignore[return-value]
+        return render_template("accounts/link_expired.html"), 400
     user.confirm_email()
     db.session.commit()
     flash("Your email address is confirmed.", "success")
@@ -264,7 +266,7 @@ def confirm_email(token: str) -> str | Response:
 @bp.route("/confirm", methods=["POST"])
 @login_required
 @limiter.limit("3 per hour")
-def resend_confirmation() -> Response:
+def resend_confirmation() -> BaseResponse:
     if ResendConfirmationForm().validate_on_submit() and not current_user.email_confirmed:
         token = services.make_token(current_app.config["SECRET_KEY"], CONFIRM, current_user)
         _send_confirmation(current_user.email, current_user.display_name, token)
@@ -274,7 +276,7 @@ def resend_confirmation() -> Response:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> str | BaseResponse:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -294,7 +296,7 @@ def change_password() -> str | Response:
 
 @bp.route("/password/reset", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
-def reset_request() -> str | Response:
+def reset_request() -> str | BaseResponse:
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         user = services.find_by_email(db.session, form.email.data)
@@ -312,7 +314,7 @@ def reset_request() -> str | Response:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str) -> str | Response:
+def reset_password(token: str) -> str | tuple[str, int] | BaseResponse:
     user = services.user_from_token(
         db.session,
         current_app.config["SECRET_KEY"],
@@ -321,7 +323,7 @@ def reset_password(token: str) -> str | Response:
         current_app.config["PASSWORD_RESET_MAX_AGE"],
     )
     if user is None:
-        return render_template("accounts/link_expired.html"), 400  # type: ignore[return-value]
+        return render_template("accounts/link_expired.html"), 400
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
@@ -338,7 +340,7 @@ def reset_password(token: str) -> str | Response:
 
 @bp.route("/home", methods=["GET", "POST"])
 @login_required
-def home() -> str | Response:
+def home() -> str | BaseResponse:
     form = HomeForm(data={"postcode": current_user.postcode, "ward": current_user.ward_id or 0})
     form.ward.choices = ward_choices(db.session)
     if form.validate_on_submit():
@@ -367,7 +369,7 @@ def your_data() -> str:
 @bp.route("/your-data/download", methods=["POST"])
 @login_required
 @security.recent_sign_in_required
-def download_data() -> Response:
+def download_data() -> BaseResponse:
     if not DownloadDataForm().validate_on_submit():
         return redirect(url_for("accounts.your_data"))
     return data_download(current_user)
@@ -375,7 +377,7 @@ def download_data() -> Response:
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
-def delete_account() -> str | Response:
+def delete_account() -> str | BaseResponse:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.password.data):

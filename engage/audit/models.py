@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from engage.db import Base, utcnow
+from engage.db import Base, DbSession, utcnow
 from engage.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class AuditEntry(Base):
 
 
 def record(
-    session: Session,
+    session: DbSession,
     *,
     actor: User | None,
     action: str,
@@ -64,7 +64,7 @@ def _audit_is_append_only(session: Session, flush_context: Any, instances: Any) 
             raise RuleViolation("Audit entries cannot be changed or deleted.")
 
 
-def delete_entries_older_than(session: Session, cutoff: datetime) -> int:
+def delete_entries_older_than(session: DbSession, cutoff: datetime) -> int:
     """The retention schedule's deletion: the only way audit rows ever go.
 
     A bulk DELETE statement, deliberately outside the ORM flush guard above, which

@@ -15,8 +15,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
+from engage.db import DbSession
 from engage.hooks import (
     add_demo_seeder,
     add_nav_item,
@@ -62,7 +62,7 @@ def _ward_summary(ward: Any) -> Any:
     return ward_summary(ward)
 
 
-def _retention_days(session: Session) -> int:
+def _retention_days(session: DbSession) -> int:
     from engage.conversations.services import contact_retention_days
 
     return contact_retention_days(
@@ -70,13 +70,13 @@ def _retention_days(session: Session) -> int:
     )
 
 
-def _retention_task(session: Session, now: datetime) -> str:
+def _retention_task(session: DbSession, now: datetime) -> str:
     from engage.conversations.services import apply_contact_retention
 
     return apply_contact_retention(session, now=now, days=_retention_days(session)).message
 
 
-def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]]]:
+def _personal_data(session: DbSession, user: Any) -> dict[str, list[dict[str, Any]]]:
     """Contact details a person gave at a stand with the email of their account, and
     their briefing choices."""
     from engage.conversations.models import BriefingPreference, ConversationContact
@@ -111,7 +111,7 @@ def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]
     }
 
 
-def _erase_personal_data(session: Session, user: Any) -> None:
+def _erase_personal_data(session: DbSession, user: Any) -> None:
     from engage.conversations.models import BriefingPreference, ConversationContact, DigestDelivery
 
     session.execute(

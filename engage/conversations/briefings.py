@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
 from engage.conversations import queries
@@ -28,6 +27,7 @@ from engage.conversations.models import (
 )
 from engage.conversations.priorities import ChosenPeriod, WardPriorities, choose_period
 from engage.conversations.priorities import ward_priorities as compute_ward_priorities
+from engage.db import DbSession
 from engage.hooks import PrioritySource
 from engage.wards.models import Ward
 
@@ -55,14 +55,14 @@ def briefing_parts(section_templates: Sequence[str]) -> list[tuple[str, str]]:
     return [*OWN_PARTS, *((t, section_label(t)) for t in section_templates)]
 
 
-def preferences_for(session: Session, user: User) -> BriefingPreference:
+def preferences_for(session: DbSession, user: User) -> BriefingPreference:
     """The councillor's choices, or the defaults (everything, no email) if none yet."""
     saved = session.get(BriefingPreference, user.id)
     return saved or BriefingPreference(user_id=user.id, monthly_email=False, hidden_parts=[])
 
 
 def save_preferences(
-    session: Session,
+    session: DbSession,
     *,
     user: User,
     parts: Sequence[tuple[str, str]],
@@ -97,7 +97,7 @@ class Briefing:
 
 
 def build_briefing(
-    session: Session,
+    session: DbSession,
     *,
     ward: Ward,
     sources: Mapping[str, PrioritySource],
@@ -182,7 +182,7 @@ class DigestRun:
 
 
 def send_digests(
-    session: Session,
+    session: DbSession,
     *,
     now: datetime,
     sources: Mapping[str, PrioritySource],

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
 from engage.conversations import services
@@ -29,7 +28,7 @@ from engage.conversations.models import (
     Sentiment,
     Theme,
 )
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.wards.models import Ward
 
 ZONE = ZoneInfo("Europe/London")
@@ -321,7 +320,7 @@ def _start(event: DemoEvent, today: date) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(UTC)
 
 
-def seed(session: Session) -> None:
+def seed(session: DbSession) -> None:
     services.ensure_standard_themes(session)
     themes = {t.key: t for t in session.scalars(select(Theme))}
     wards = {w.name: w for w in session.scalars(select(Ward))}

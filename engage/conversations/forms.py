@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, time
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -172,10 +172,10 @@ class EventForm(FlaskForm):
             raise ValidationError("End time must be after the start time")
 
     def event_data(self, zone: ZoneInfo) -> EventData:
-        day: date = self.day.data
+        day = self.day.data
         start = parse_time(self.start_time.data)
         end = parse_time(self.end_time.data or "")
-        assert start is not None
+        assert day is not None and start is not None  # both required, so set once valid
         return EventData(
             title=self.title.data,
             kind=EventKind(self.kind.data),

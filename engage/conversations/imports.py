@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
 from engage.conversations import queries
 from engage.conversations.models import Conversation, ConversationSource, Event, Sentiment
 from engage.conversations.services import NewConversation, build_conversation
+from engage.db import DbSession
 from engage.errors import RuleViolation
 
 MAX_ROWS = 10_000
@@ -241,7 +241,7 @@ def file_digest(content: bytes) -> str:
 
 
 def import_rows(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     event: Event | None,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
@@ -35,6 +34,7 @@ from engage.conversations.ranking import (
     rank_priorities,
 )
 from engage.conversations.redaction import redact
+from engage.db import DbSession
 from engage.hooks import Mention, PrioritySource
 from engage.wards.models import Ward
 
@@ -143,7 +143,7 @@ class WardPriorities:
 class _ThemeResolver:
     """Theme keys from other services (merged keys follow their theme), or keywords."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: DbSession) -> None:
         self.by_key = queries.themes_by_key(session)
         active = {t.key: t for t in self.by_key.values()}
         self.classify = Classifier({key: t.keyword_list for key, t in active.items()})
@@ -160,7 +160,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def compute_priorities(
-    session: Session,
+    session: DbSession,
     *,
     period: Period,
     sources: Mapping[str, PrioritySource],
@@ -235,7 +235,7 @@ def _quote(mention: Mention) -> Quote:
 
 
 def ward_priorities(
-    session: Session,
+    session: DbSession,
     *,
     ward: Ward,
     period: Period,
@@ -252,7 +252,7 @@ def ward_priorities(
 
 
 def conversation_quotes(
-    session: Session, *, ward: Ward, theme: Theme, period: Period, limit: int
+    session: DbSession, *, ward: Ward, theme: Theme, period: Period, limit: int
 ) -> list[Quote]:
     return [
         Quote(
@@ -266,7 +266,7 @@ def conversation_quotes(
 
 
 def example_quotes(
-    session: Session,
+    session: DbSession,
     *,
     ward: Ward,
     theme: Theme,
@@ -287,7 +287,7 @@ class Series:
 
 
 def theme_series(
-    session: Session,
+    session: DbSession,
     *,
     ward: Ward,
     sources: Mapping[str, PrioritySource],
@@ -330,7 +330,7 @@ class ResponseData:
 
 
 def save_response(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     ward: Ward,
@@ -371,7 +371,9 @@ def save_response(
     return response
 
 
-def add_note(session: Session, *, actor: User, ward: Ward, theme: Theme, text: str) -> PriorityNote:
+def add_note(
+    session: DbSession, *, actor: User, ward: Ward, theme: Theme, text: str
+) -> PriorityNote:
     note = PriorityNote(ward_id=ward.id, theme_id=theme.id, text=text, author_id=actor.id)
     session.add(note)
     session.flush()

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import Role, User, UserRole
 from engage.conversations.models import (
@@ -25,13 +25,14 @@ from engage.conversations.models import (
     event_wards,
 )
 from engage.conversations.ranking import Period
+from engage.db import DbSession
 from engage.forms import normalise_postcode
 from engage.wards.models import Ward
 
 # --- themes --------------------------------------------------------------------------
 
 
-def active_themes(session: Session) -> list[Theme]:
+def active_themes(session: DbSession) -> list[Theme]:
     return list(
         session.scalars(
             select(Theme).where(Theme.merged_into_id.is_(None)).order_by(Theme.position, Theme.name)
@@ -39,7 +40,7 @@ def active_themes(session: Session) -> list[Theme]:
     )
 
 
-def themes_by_key(session: Session) -> dict[str, Theme]:
+def themes_by_key(session: DbSession) -> dict[str, Theme]:
     """Every theme key, merged ones included, mapped to the theme that now holds it."""
     themes = list(session.scalars(select(Theme)))
     by_id = {theme.id: theme for theme in themes}
@@ -54,7 +55,7 @@ def themes_by_key(session: Session) -> dict[str, Theme]:
     return {theme.key: home(theme) for theme in themes}
 
 
-def theme_lookup(session: Session) -> dict[str, str]:
+def theme_lookup(session: DbSession) -> dict[str, str]:
     """Lower-case theme names and keys, merged ones included, to the key that now holds
     them: for reading theme names typed into a spreadsheet."""
     by_key = themes_by_key(session)
@@ -90,7 +91,7 @@ def _event_options() -> Any:
 
 
 def upcoming_events(
-    session: Session, now: datetime, ward: Ward | None = None, limit: int | None = None
+    session: DbSession, now: datetime, ward: Ward | None = None, limit: int | None = None
 ) -> list[Event]:
     statement = (
         select(Event)
@@ -118,7 +119,7 @@ def past_events(now: datetime, ward: Ward | None = None) -> Any:
     return statement
 
 
-def events_between(session: Session, start: datetime, end: datetime, ward: Ward) -> list[Event]:
+def events_between(session: DbSession, start: datetime, end: datetime, ward: Ward) -> list[Event]:
     return list(
         session.scalars(
             select(Event)
@@ -130,7 +131,7 @@ def events_between(session: Session, start: datetime, end: datetime, ward: Ward)
 
 
 def recent_events_for_logging(
-    session: Session, since: datetime | None = None, limit: int = 20
+    session: DbSession, since: datetime | None = None, limit: int = 20
 ) -> list[Event]:
     """Events to log conversations at, newest first."""
     statement = (
@@ -144,7 +145,7 @@ def recent_events_for_logging(
     return list(session.scalars(statement))
 
 
-def conversation_counts(session: Session, event_ids: Sequence[int]) -> dict[int, int]:
+def conversation_counts(session: DbSession, event_ids: Sequence[int]) -> dict[int, int]:
     if not event_ids:
         return {}
     rows = session.execute(
@@ -158,7 +159,7 @@ def conversation_counts(session: Session, event_ids: Sequence[int]) -> dict[int,
 # --- people --------------------------------------------------------------------------
 
 
-def _people_with_roles(session: Session, roles: Sequence[Role]) -> list[User]:
+def _people_with_roles(session: DbSession, roles: Sequence[Role]) -> list[User]:
     return list(
         session.scalars(
             select(User)
@@ -171,24 +172,24 @@ def _people_with_roles(session: Session, roles: Sequence[Role]) -> list[User]:
     )
 
 
-def engagement_officers(session: Session) -> list[User]:
+def engagement_officers(session: DbSession) -> list[User]:
     """People who can own a follow-up."""
     return _people_with_roles(session, (Role.ENGAGEMENT_OFFICER, Role.ADMINISTRATOR))
 
 
-def councillors(session: Session) -> list[User]:
+def councillors(session: DbSession) -> list[User]:
     return _people_with_roles(session, (Role.COUNCILLOR,))
 
 
 # --- conversations -------------------------------------------------------------------
 
 
-def conversation_by_key(session: Session, key: str) -> Conversation | None:
+def conversation_by_key(session: DbSession, key: str) -> Conversation | None:
     return session.scalar(select(Conversation).where(Conversation.idempotency_key == key))
 
 
 def conversation_tallies(
-    session: Session, period: Period, ward_ids: Sequence[int] | None = None
+    session: DbSession, period: Period, ward_ids: Sequence[int] | None = None
 ) -> list[tuple[int, int, int, int]]:
     """(ward id, theme id, mentions in the period, mentions in the period before),
     counted by the database from one covering index, so a million conversations
@@ -211,7 +212,7 @@ def conversation_tallies(
 
 
 def conversation_theme_rows(
-    session: Session, ward_id: int, start: datetime, end: datetime
+    session: DbSession, ward_id: int, start: datetime, end: datetime
 ) -> list[tuple[datetime, int]]:
     """(when, theme id) for each tag on the ward's conversations: for the charts."""
     tag = ConversationTheme
@@ -235,7 +236,7 @@ def _tagged(ward_id: int, theme_id: int, period: Period) -> ColumnElement[bool]:
 
 
 def recent_conversations(
-    session: Session, ward_id: int, theme_id: int, period: Period, limit: int
+    session: DbSession, ward_id: int, theme_id: int, period: Period, limit: int
 ) -> list[Conversation]:
     return list(
         session.scalars(
@@ -249,7 +250,7 @@ def recent_conversations(
 
 
 def sentiment_counts(
-    session: Session, ward_id: int, theme_id: int, period: Period
+    session: DbSession, ward_id: int, theme_id: int, period: Period
 ) -> dict[str, int]:
     rows = session.execute(
         select(Conversation.sentiment, func.count())
@@ -299,7 +300,7 @@ def conversation_log(
     return statement
 
 
-def ward_for_postcode(session: Session, postcode: str) -> Ward | None:
+def ward_for_postcode(session: DbSession, postcode: str) -> Ward | None:
     """The ward for a full postcode, or failing that for its sector ("RV1 1")."""
     full = normalise_postcode(postcode) or ""
     sector = full[:-2] if len(full) > 2 else full
@@ -314,7 +315,7 @@ def ward_for_postcode(session: Session, postcode: str) -> Ward | None:
     return rows.get(full) or rows.get(sector)
 
 
-def settings_row(session: Session) -> ConversationSettings | None:
+def settings_row(session: DbSession) -> ConversationSettings | None:
     return session.get(ConversationSettings, 1)
 
 
@@ -322,7 +323,7 @@ def settings_row(session: Session) -> ConversationSettings | None:
 
 
 def ward_responses(
-    session: Session, ward_id: int, theme_id: int | None = None
+    session: DbSession, ward_id: int, theme_id: int | None = None
 ) -> list[PriorityResponse]:
     statement = (
         select(PriorityResponse)
@@ -339,7 +340,7 @@ def ward_responses(
     return list(session.scalars(statement))
 
 
-def priority_notes(session: Session, ward_id: int, theme_id: int) -> list[PriorityNote]:
+def priority_notes(session: DbSession, ward_id: int, theme_id: int) -> list[PriorityNote]:
     return list(
         session.scalars(
             select(PriorityNote)
@@ -350,7 +351,7 @@ def priority_notes(session: Session, ward_id: int, theme_id: int) -> list[Priori
     )
 
 
-def wards_by_name(session: Session) -> list[Ward]:
+def wards_by_name(session: DbSession) -> list[Ward]:
     return list(session.scalars(select(Ward).order_by(Ward.name)))
 
 
@@ -368,7 +369,7 @@ class LoggedConversation:
     followed_up: bool
 
 
-def logged_conversations(session: Session, period: Period) -> Iterator[LoggedConversation]:
+def logged_conversations(session: DbSession, period: Period) -> Iterator[LoggedConversation]:
     """The period's conversations in date order, streamed from one query so a year of
     a busy council's log never sits in memory as ORM objects."""
     theme_names = {t.id: t.name for t in session.scalars(select(Theme))}

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, delete, func, insert, literal, select, update
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
@@ -32,6 +31,7 @@ from engage.conversations.models import (
     Theme,
     split_keywords,
 )
+from engage.db import DbSession
 from engage.errors import RuleViolation
 from engage.forms import UK_POSTCODE, normalise_postcode
 from engage.wards.models import Area, Ward
@@ -99,13 +99,13 @@ def slugify(text: str) -> str:
 # --- settings ------------------------------------------------------------------------
 
 
-def contact_retention_days(session: Session, default: int) -> int:
+def contact_retention_days(session: DbSession, default: int) -> int:
     row = queries.settings_row(session)
     return row.contact_retention_days if row else default
 
 
 def set_contact_retention(
-    session: Session, *, actor: User, days: int, reason: str, now: datetime
+    session: DbSession, *, actor: User, days: int, reason: str, now: datetime
 ) -> ConversationSettings:
     if not 1 <= days <= 3650:
         raise RuleViolation("Enter a number of days between 1 and 3650")
@@ -149,7 +149,7 @@ class RetentionResult:
         )
 
 
-def apply_contact_retention(session: Session, *, now: datetime, days: int) -> RetentionResult:
+def apply_contact_retention(session: DbSession, *, now: datetime, days: int) -> RetentionResult:
     """Delete contact details older than the retention period. Safe to run daily:
     a second run the same day finds nothing more to delete."""
     cutoff = now - timedelta(days=days)
@@ -173,7 +173,7 @@ def apply_contact_retention(session: Session, *, now: datetime, days: int) -> Re
 # --- themes --------------------------------------------------------------------------
 
 
-def ensure_standard_themes(session: Session) -> int:
+def ensure_standard_themes(session: DbSession) -> int:
     """Add any of the standard themes the council does not have yet; returns how many."""
     existing = {theme.key for theme in session.scalars(select(Theme))}
     added = 0
@@ -187,7 +187,7 @@ def ensure_standard_themes(session: Session) -> int:
 
 
 def save_theme(
-    session: Session, *, actor: User, theme: Theme | None, name: str, keywords: str
+    session: DbSession, *, actor: User, theme: Theme | None, name: str, keywords: str
 ) -> Theme:
     clash = session.scalar(select(Theme).where(func.lower(Theme.name) == name.lower()))
     if clash is not None and clash is not theme:
@@ -218,7 +218,7 @@ def save_theme(
 
 
 def merge_themes(
-    session: Session, *, actor: User, source: Theme, target: Theme, reason: str
+    session: DbSession, *, actor: User, source: Theme, target: Theme, reason: str
 ) -> int:
     """Fold ``source`` into ``target``: every conversation, response and note tagged
     with ``source`` is re-tagged, its keywords join the target's, and its key keeps
@@ -281,7 +281,7 @@ class EventData:
 
 
 def save_event(
-    session: Session, *, actor: User | None, event: Event | None, data: EventData
+    session: DbSession, *, actor: User | None, event: Event | None, data: EventData
 ) -> Event:
     if data.ends_at is not None and data.ends_at <= data.starts_at:
         raise RuleViolation("The end time must be after the start time")
@@ -304,7 +304,7 @@ def save_event(
 
 
 def set_attendance(
-    session: Session, *, councillor: User, event: Event, attending: bool, now: datetime
+    session: DbSession, *, councillor: User, event: Event, attending: bool, now: datetime
 ) -> None:
     if attending:
         event.add_councillor(councillor, now)
@@ -342,7 +342,7 @@ def when_it_happened(event: Event, now: datetime) -> datetime:
 
 
 def log_conversation(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     event: Event | None,
@@ -415,7 +415,7 @@ def build_conversation(
 
 
 def mark_followed_up(
-    session: Session, *, actor: User, conversation: Conversation, now: datetime
+    session: DbSession, *, actor: User, conversation: Conversation, now: datetime
 ) -> None:
     conversation.mark_followed_up(now)
     session.flush()
@@ -429,7 +429,7 @@ def mark_followed_up(
 
 
 def delete_conversation(
-    session: Session, *, actor: User, conversation: Conversation, reason: str
+    session: DbSession, *, actor: User, conversation: Conversation, reason: str
 ) -> None:
     audit.record(
         session,
@@ -464,7 +464,7 @@ def postcode_key(text: str) -> str | None:
     return None
 
 
-def import_postcodes(session: Session, rows: Iterable[tuple[str, str]]) -> int:
+def import_postcodes(session: DbSession, rows: Iterable[tuple[str, str]]) -> int:
     """Add or update (postcode or sector, ward name) pairs; every row must be right."""
     wards = {ward.name.lower(): ward for ward in session.scalars(select(Ward))}
     problems: list[str] = []

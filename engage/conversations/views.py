@@ -616,6 +616,8 @@ def _response_form_page(
     elif request.method == "GET" and response is not None:
         form.status.data = response.status.value
     if form.validate_on_submit():
+        status_on = form.status_on.data
+        assert status_on is not None  # a required field, so a valid form has a date
         try:
             priorities.save_response(
                 db.session,
@@ -628,7 +630,7 @@ def _response_form_page(
                     we_did=form.we_did.data,
                     owner=form.owner.data,
                     status=ResponseStatus(form.status.data),
-                    status_on=form.status_on.data,
+                    status_on=status_on,
                 ),
                 now=utcnow(),
             )

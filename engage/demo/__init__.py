@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts import services as accounts
 from engage.accounts.models import Role, User
+from engage.db import DbSession
 from engage.hooks import hooks
 from engage.wards import services as wards
 from engage.wards.models import Ward
@@ -96,7 +96,7 @@ CONTACTS = (
 )
 
 
-def seed(session: Session) -> list[DemoPerson]:
+def seed(session: DbSession) -> list[DemoPerson]:
     wards.import_wards(session, wards.parse_ward_csv(WARDS_CSV.read_text()))
     by_name = {ward.name: ward for ward in session.scalars(select(Ward))}
     admin: User | None = None

@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
+from engage.db import DbSession
 from engage.hooks import (
     add_demo_seeder,
     add_nav_item,
@@ -58,7 +58,7 @@ def _ward_forum(ward: Any) -> Any:
     return queries.ward_forum_summary(db.session, ward)
 
 
-def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]]]:
+def _personal_data(session: DbSession, user: Any) -> dict[str, list[dict[str, Any]]]:
     from engage.forums.models import Post, Report, Suspension, Thread, ThreadReader
 
     posts = session.scalars(select(Post).where(Post.author_id == user.id).order_by(Post.id))
@@ -105,7 +105,7 @@ def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]
     }
 
 
-def _erase_personal_data(session: Session, user: Any) -> None:
+def _erase_personal_data(session: DbSession, user: Any) -> None:
     """Posts stay, shown as "Former member"; what only mattered to the person goes."""
     from engage.forums.models import (
         Badge,
@@ -122,7 +122,7 @@ def _erase_personal_data(session: Session, user: Any) -> None:
     session.execute(update(Post).where(Post.author_id == user.id).values(badge=Badge.NONE))
 
 
-def _retention_task(session: Session, now: datetime) -> str:
+def _retention_task(session: DbSession, now: datetime) -> str:
     from engage.forums.models import Notification
 
     result = session.execute(

@@ -11,10 +11,9 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.forums import permissions, queries
 from engage.forums.models import (
     Board,
@@ -103,7 +102,7 @@ def _key(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
 
 
-def _board(session: Session, area: Area, name: str, description: str, position: int) -> Board:
+def _board(session: DbSession, area: Area, name: str, description: str, position: int) -> Board:
     board = session.scalar(select(Board).where(Board.area_id == area.id, Board.name == name))
     if board is None:
         board = Board(area_id=area.id, name=name, description=description, position=position)
@@ -113,7 +112,7 @@ def _board(session: Session, area: Area, name: str, description: str, position: 
 
 
 def _thread(
-    session: Session,
+    session: DbSession,
     board: Board,
     title: str,
     posts: list[tuple[User, str]],
@@ -146,7 +145,7 @@ def _thread(
     return thread
 
 
-def seed(session: Session) -> None:
+def seed(session: DbSession) -> None:
     people = {u.email: u for u in session.scalars(select(User))}
     needed = {"resident@riverside.example", "neighbour@riverside.example",
               "cllr.okafor@riverside.example", "newcomer@riverside.example"}  # fmt: skip

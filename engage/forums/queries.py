@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from engage.accounts.models import Role, User, UserRole
+from engage.db import DbSession
 from engage.forums.models import (
     SEARCH_LANGUAGE,
     Board,
@@ -38,11 +39,11 @@ MAX_SEARCH_WORDS = 8
 # --- forums and boards -----------------------------------------------------------------
 
 
-def area_by_slug(session: Session, slug: str) -> Area | None:
+def area_by_slug(session: DbSession, slug: str) -> Area | None:
     return session.scalar(select(Area).where(Area.slug == slug))
 
 
-def forum_for(session: Session, area: Area) -> Forum:
+def forum_for(session: DbSession, area: Area) -> Forum:
     """The area's forum settings, or the defaults when no officer has changed them."""
     return session.get(Forum, area.id) or Forum.defaults(area)
 
@@ -54,7 +55,7 @@ class ForumSummary:
     threads: int
 
 
-def forum_summaries(session: Session) -> list[ForumSummary]:
+def forum_summaries(session: DbSession) -> list[ForumSummary]:
     boards: dict[int, int] = dict(
         session.execute(select(Board.area_id, func.count(Board.id)).group_by(Board.area_id))
         .tuples()
@@ -74,7 +75,7 @@ def forum_summaries(session: Session) -> list[ForumSummary]:
     return [ForumSummary(a, boards.get(a.id, 0), threads.get(a.id, 0)) for a in areas]
 
 
-def boards_of(session: Session, area_id: int) -> list[Board]:
+def boards_of(session: DbSession, area_id: int) -> list[Board]:
     return list(
         session.scalars(
             select(Board).where(Board.area_id == area_id).order_by(Board.position, Board.name)
@@ -82,7 +83,7 @@ def boards_of(session: Session, area_id: int) -> list[Board]:
     )
 
 
-def all_boards(session: Session) -> list[Board]:
+def all_boards(session: DbSession) -> list[Board]:
     return list(
         session.scalars(
             select(Board)
@@ -96,7 +97,7 @@ def all_boards(session: Session) -> list[Board]:
 # --- threads and posts -----------------------------------------------------------------
 
 
-def with_post_counts(session: Session, threads: Sequence[Thread]) -> list[tuple[Thread, int]]:
+def with_post_counts(session: DbSession, threads: Sequence[Thread]) -> list[tuple[Thread, int]]:
     """Each thread with its number of published posts (one query for a page)."""
     ids = [thread.id for thread in threads]
     counts: dict[int, int] = dict(
@@ -148,23 +149,23 @@ def posts_in(thread: Thread, viewer: Any) -> Select[tuple[Post]]:
     return statement
 
 
-def post_by_key(session: Session, key: str) -> Post | None:
+def post_by_key(session: DbSession, key: str) -> Post | None:
     return session.scalar(select(Post).where(Post.submission_key == key))
 
 
-def post_position(session: Session, post: Post, viewer: Any) -> int:
+def post_position(session: DbSession, post: Post, viewer: Any) -> int:
     """How many posts the viewer sees up to and including this one (for its page)."""
     visible = posts_in(post.thread, viewer).where(Post.id <= post.id).order_by(None)
     return session.scalar(select(func.count()).select_from(visible.subquery())) or 1
 
 
-def reader(session: Session, user: Any, thread: Thread) -> ThreadReader | None:
+def reader(session: DbSession, user: Any, thread: Thread) -> ThreadReader | None:
     if user is None or not user.is_authenticated:
         return None
     return session.get(ThreadReader, (user.id, thread.id))
 
 
-def unread_counts(session: Session, user: Any, thread_ids: Sequence[int]) -> dict[int, int]:
+def unread_counts(session: DbSession, user: Any, thread_ids: Sequence[int]) -> dict[int, int]:
     """Published posts since the member last read each thread they have opened."""
     if user is None or not user.is_authenticated or not thread_ids:
         return {}
@@ -195,11 +196,11 @@ def followed_threads(user: Any) -> Select[tuple[Thread]]:
     )
 
 
-def has_posted(session: Session, user: Any) -> bool:
+def has_posted(session: DbSession, user: Any) -> bool:
     return session.scalar(select(Post.id).where(Post.author_id == user.id).limit(1)) is not None
 
 
-def published_post_count(session: Session, user: Any) -> int:
+def published_post_count(session: DbSession, user: Any) -> int:
     return (
         session.scalar(
             select(func.count(Post.id)).where(
@@ -220,7 +221,7 @@ def search_words(text: str) -> list[str]:
 
 
 def search_posts(
-    session: Session, words: list[str], *, area_id: int | None, board_id: int | None
+    session: DbSession, words: list[str], *, area_id: int | None, board_id: int | None
 ) -> Select[tuple[Post]]:
     """Published, visible posts with every word asked for (in the post, or in the title
     for a thread's opening post), newest first (PostgreSQL: best match first).
@@ -291,7 +292,7 @@ def reported_posts(older_than: datetime | None = None) -> Select[tuple[int, date
     return statement
 
 
-def load_reported(session: Session, post_ids: Sequence[int]) -> list[ReportedPost]:
+def load_reported(session: DbSession, post_ids: Sequence[int]) -> list[ReportedPost]:
     reports = session.scalars(
         select(Report)
         .where(Report.post_id.in_(post_ids), Report.resolved_at.is_(None))
@@ -308,13 +309,13 @@ def load_reported(session: Session, post_ids: Sequence[int]) -> list[ReportedPos
     return [ReportedPost(grouped[pid][0].post, grouped[pid]) for pid in post_ids if pid in grouped]
 
 
-def open_report_count(session: Session, older_than: datetime | None = None) -> int:
+def open_report_count(session: DbSession, older_than: datetime | None = None) -> int:
     return (
         session.scalar(select(func.count()).select_from(reported_posts(older_than).subquery())) or 0
     )
 
 
-def open_report_count_for(session: Session, post: Post) -> int:
+def open_report_count_for(session: DbSession, post: Post) -> int:
     return (
         session.scalar(
             select(func.count(Report.id)).where(
@@ -349,7 +350,7 @@ def moderation_log(
     return statement
 
 
-def active_suspension(session: Session, user: Any, now: datetime) -> Suspension | None:
+def active_suspension(session: DbSession, user: Any, now: datetime) -> Suspension | None:
     return session.scalar(
         select(Suspension)
         .where(
@@ -363,7 +364,7 @@ def active_suspension(session: Session, user: Any, now: datetime) -> Suspension 
     )
 
 
-def suspensions_of(session: Session, user: Any) -> list[Suspension]:
+def suspensions_of(session: DbSession, user: Any) -> list[Suspension]:
     return list(
         session.scalars(
             select(Suspension)
@@ -373,7 +374,7 @@ def suspensions_of(session: Session, user: Any) -> list[Suspension]:
     )
 
 
-def member_premoderation(session: Session, user: Any) -> MemberPremoderation | None:
+def member_premoderation(session: DbSession, user: Any) -> MemberPremoderation | None:
     return session.get(MemberPremoderation, user.id)
 
 
@@ -387,7 +388,7 @@ def recent_posts_by(user: Any, limit: int = 20) -> Select[tuple[Post]]:
     )
 
 
-def moderator_ids(session: Session) -> list[int]:
+def moderator_ids(session: DbSession) -> list[int]:
     return list(
         session.scalars(
             select(UserRole.user_id)
@@ -402,7 +403,7 @@ def users_by_id(ids: set[int]) -> Select[tuple[User]]:
     return select(User).where(User.id.in_(ids))
 
 
-def count(session: Session, statement: Select[Any]) -> int:
+def count(session: DbSession, statement: Select[Any]) -> int:
     return (
         session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     )
@@ -420,7 +421,7 @@ def notifications_for(user: Any) -> Select[tuple[Notification]]:
     )
 
 
-def unread_notification_count(session: Session, user: Any) -> int:
+def unread_notification_count(session: DbSession, user: Any) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return (
@@ -437,7 +438,7 @@ def unread_notification_count(session: Session, user: Any) -> int:
 
 
 def forum_mentions(
-    session: Session, ward_ids: list[int] | None, start: datetime, end: datetime
+    session: DbSession, ward_ids: list[int] | None, start: datetime, end: datetime
 ) -> Iterator[Mention]:
     """Public forum posts as ward-priority mentions, in the author's ward, themed by
     the board's name when it names a theme ("Parks and green spaces")."""
@@ -475,7 +476,7 @@ class WardForum:
     recent: list[Thread]
 
 
-def ward_forum_summary(session: Session, ward: Any) -> WardForum:
+def ward_forum_summary(session: DbSession, ward: Any) -> WardForum:
     """The ward's area forum and its latest public threads, for the ward page."""
     recent = session.scalars(
         select(Thread)

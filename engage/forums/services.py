@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from engage import audit
+from engage.db import DbSession
 from engage.errors import RuleViolation
 from engage.forums import permissions, queries
 from engage.forums.models import (
@@ -68,7 +68,7 @@ class BoardData:
 # --- posting ---------------------------------------------------------------------------
 
 
-def check_can_post(session: Session, user: Any, now: datetime) -> None:
+def check_can_post(session: DbSession, user: Any, now: datetime) -> None:
     """The server-side check behind every post: confirmed email, not suspended."""
     if not permissions.can_post(user):
         raise RuleViolation("Confirm your email address before you post in the forums")
@@ -85,7 +85,7 @@ def check_can_post(session: Session, user: Any, now: datetime) -> None:
         )
 
 
-def _first_status(session: Session, user: Any, forum: Forum) -> PostStatus:
+def _first_status(session: DbSession, user: Any, forum: Forum) -> PostStatus:
     held = needs_approval(
         forum_premoderated=forum.premoderated,
         member_premoderated=queries.member_premoderation(session, user) is not None,
@@ -97,7 +97,7 @@ def _first_status(session: Session, user: Any, forum: Forum) -> PostStatus:
 
 
 def start_thread(
-    session: Session, *, actor: Any, board: Board, data: NewThread, now: datetime
+    session: DbSession, *, actor: Any, board: Board, data: NewThread, now: datetime
 ) -> Thread:
     check_can_post(session, actor, now)
     status = _first_status(session, actor, queries.forum_for(session, board.area))
@@ -123,7 +123,7 @@ def start_thread(
     return thread
 
 
-def reply(session: Session, *, actor: Any, thread: Thread, data: NewPost, now: datetime) -> Post:
+def reply(session: DbSession, *, actor: Any, thread: Thread, data: NewPost, now: datetime) -> Post:
     check_can_post(session, actor, now)
     if not permissions.can_reply(actor, thread):
         raise RuleViolation("This thread is locked: it accepts no more replies")
@@ -149,7 +149,7 @@ def reply(session: Session, *, actor: Any, thread: Thread, data: NewPost, now: d
     return post
 
 
-def _published(session: Session, post: Post, now: datetime) -> None:
+def _published(session: DbSession, post: Post, now: datetime) -> None:
     """A post became visible: the thread moves up and its followers hear of it."""
     thread = post.thread
     thread.last_post_at = max(thread.last_post_at, now)
@@ -167,7 +167,7 @@ def _published(session: Session, post: Post, now: datetime) -> None:
         session.add(Notification(user_id=user_id, kind=NotificationKind.REPLY, post=post))
 
 
-def edit_post(session: Session, *, actor: Any, post: Post, body: str, now: datetime) -> None:
+def edit_post(session: DbSession, *, actor: Any, post: Post, body: str, now: datetime) -> None:
     if not permissions.can_edit(actor, post, now):
         raise RuleViolation("You can only change your own posts, within 30 minutes of posting")
     check_can_post(session, actor, now)
@@ -181,7 +181,7 @@ def edit_post(session: Session, *, actor: Any, post: Post, body: str, now: datet
     session.flush()
 
 
-def delete_post(session: Session, *, actor: Any, post: Post) -> None:
+def delete_post(session: DbSession, *, actor: Any, post: Post) -> None:
     if not permissions.can_delete(actor, post):
         raise RuleViolation("You can only delete your own posts")
     post.delete_by_author()
@@ -189,7 +189,7 @@ def delete_post(session: Session, *, actor: Any, post: Post) -> None:
 
 
 def report_post(
-    session: Session,
+    session: DbSession,
     *,
     actor: Any,
     post: Post,
@@ -219,7 +219,7 @@ def report_post(
 
 
 def _set_reader(
-    session: Session,
+    session: DbSession,
     user: Any,
     thread: Thread,
     *,
@@ -237,12 +237,12 @@ def _set_reader(
     return row
 
 
-def follow(session: Session, *, user: Any, thread: Thread, following: bool) -> None:
+def follow(session: DbSession, *, user: Any, thread: Thread, following: bool) -> None:
     _set_reader(session, user, thread, following=following)
     session.flush()
 
 
-def mark_read(session: Session, *, user: Any, thread: Thread, now: datetime) -> None:
+def mark_read(session: DbSession, *, user: Any, thread: Thread, now: datetime) -> None:
     _set_reader(session, user, thread, read_at=now)
     session.execute(
         update(Notification)
@@ -257,7 +257,7 @@ def mark_read(session: Session, *, user: Any, thread: Thread, now: datetime) -> 
     session.flush()
 
 
-def mark_notifications_read(session: Session, *, user: Any, now: datetime) -> int:
+def mark_notifications_read(session: DbSession, *, user: Any, now: datetime) -> int:
     result = session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
@@ -275,7 +275,7 @@ def _require_moderator(actor: Any) -> None:
 
 
 def log_action(
-    session: Session,
+    session: DbSession,
     *,
     actor: Any,
     action: ModerationAction,
@@ -307,7 +307,7 @@ def log_action(
 
 
 def _log_post(
-    session: Session, actor: Any, action: ModerationAction, post: Post, reason: str = ""
+    session: DbSession, actor: Any, action: ModerationAction, post: Post, reason: str = ""
 ) -> None:
     log_action(
         session,
@@ -322,7 +322,7 @@ def _log_post(
 
 
 def _resolve_reports(
-    session: Session, actor: Any, post: Post, outcome: ReportOutcome, now: datetime
+    session: DbSession, actor: Any, post: Post, outcome: ReportOutcome, now: datetime
 ) -> int:
     result = session.execute(
         update(Report)
@@ -332,7 +332,7 @@ def _resolve_reports(
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
-def dismiss_reports(session: Session, *, actor: Any, post: Post, now: datetime) -> int:
+def dismiss_reports(session: DbSession, *, actor: Any, post: Post, now: datetime) -> int:
     _require_moderator(actor)
     count = _resolve_reports(session, actor, post, ReportOutcome.DISMISSED, now)
     if count == 0:
@@ -342,7 +342,7 @@ def dismiss_reports(session: Session, *, actor: Any, post: Post, now: datetime) 
     return count
 
 
-def hide_post(session: Session, *, actor: Any, post: Post, reason: str, now: datetime) -> None:
+def hide_post(session: DbSession, *, actor: Any, post: Post, reason: str, now: datetime) -> None:
     _require_moderator(actor)
     post.hide(reason)
     post.moderated_by_id = actor.id
@@ -355,7 +355,7 @@ def hide_post(session: Session, *, actor: Any, post: Post, reason: str, now: dat
     session.flush()
 
 
-def restore_post(session: Session, *, actor: Any, post: Post, reason: str) -> None:
+def restore_post(session: DbSession, *, actor: Any, post: Post, reason: str) -> None:
     _require_moderator(actor)
     post.restore()
     post.moderated_by_id = actor.id
@@ -365,7 +365,7 @@ def restore_post(session: Session, *, actor: Any, post: Post, reason: str) -> No
     session.flush()
 
 
-def approve_post(session: Session, *, actor: Any, post: Post, now: datetime) -> None:
+def approve_post(session: DbSession, *, actor: Any, post: Post, now: datetime) -> None:
     _require_moderator(actor)
     post.approve()
     post.moderated_by_id = actor.id
@@ -377,7 +377,7 @@ def approve_post(session: Session, *, actor: Any, post: Post, now: datetime) -> 
     session.flush()
 
 
-def reject_post(session: Session, *, actor: Any, post: Post, reason: str) -> None:
+def reject_post(session: DbSession, *, actor: Any, post: Post, reason: str) -> None:
     _require_moderator(actor)
     post.reject(reason)
     post.moderated_by_id = actor.id
@@ -397,7 +397,7 @@ THREAD_ACTIONS = {
 
 
 def change_thread(
-    session: Session, *, actor: Any, thread: Thread, action: ModerationAction
+    session: DbSession, *, actor: Any, thread: Thread, action: ModerationAction
 ) -> None:
     """Lock, unlock, pin or unpin (each its own page action)."""
     _require_moderator(actor)
@@ -414,7 +414,9 @@ def change_thread(
     session.flush()
 
 
-def move_thread(session: Session, *, actor: Any, thread: Thread, board: Board, reason: str) -> None:
+def move_thread(
+    session: DbSession, *, actor: Any, thread: Thread, board: Board, reason: str
+) -> None:
     _require_moderator(actor)
     if board.id == thread.board_id:
         raise RuleViolation("The thread is already in that board")
@@ -435,7 +437,7 @@ def move_thread(session: Session, *, actor: Any, thread: Thread, board: Board, r
 
 
 def suspend_member(
-    session: Session, *, actor: Any, member: Any, reason: str, days: int | None, now: datetime
+    session: DbSession, *, actor: Any, member: Any, reason: str, days: int | None, now: datetime
 ) -> Suspension:
     _require_moderator(actor)
     if permissions.can_moderate(member):
@@ -466,7 +468,7 @@ def suspend_member(
 
 
 def lift_suspension(
-    session: Session, *, actor: Any, member: Any, reason: str, now: datetime
+    session: DbSession, *, actor: Any, member: Any, reason: str, now: datetime
 ) -> None:
     _require_moderator(actor)
     suspension = queries.active_suspension(session, member, now)
@@ -490,7 +492,7 @@ def lift_suspension(
 
 
 def set_member_premoderation(
-    session: Session, *, actor: Any, member: Any, on: bool, reason: str
+    session: DbSession, *, actor: Any, member: Any, on: bool, reason: str
 ) -> None:
     _require_moderator(actor)
     current = queries.member_premoderation(session, member)
@@ -521,7 +523,7 @@ def set_member_premoderation(
 # --- forum settings --------------------------------------------------------------------
 
 
-def _saved_forum(session: Session, area: Area, now: datetime) -> Forum:
+def _saved_forum(session: DbSession, area: Area, now: datetime) -> Forum:
     forum = session.get(Forum, area.id)
     if forum is None:
         forum = Forum.defaults(area)
@@ -531,7 +533,7 @@ def _saved_forum(session: Session, area: Area, now: datetime) -> Forum:
 
 
 def save_forum_settings(
-    session: Session, *, actor: Any, area: Area, data: ForumSettings, now: datetime
+    session: DbSession, *, actor: Any, area: Area, data: ForumSettings, now: datetime
 ) -> None:
     _require_moderator(actor)
     forum = _saved_forum(session, area, now)
@@ -554,7 +556,7 @@ def save_forum_settings(
 
 
 def save_code_of_conduct(
-    session: Session, *, actor: Any, area: Area, text: str, now: datetime
+    session: DbSession, *, actor: Any, area: Area, text: str, now: datetime
 ) -> None:
     _require_moderator(actor)
     _saved_forum(session, area, now).code_of_conduct = text
@@ -571,7 +573,7 @@ def save_code_of_conduct(
 
 
 def save_board(
-    session: Session, *, actor: Any, area: Area, board: Board | None, data: BoardData
+    session: DbSession, *, actor: Any, area: Area, board: Board | None, data: BoardData
 ) -> Board:
     _require_moderator(actor)
     clash = session.scalar(select(Board).where(Board.area_id == area.id, Board.name == data.name))

@@ -16,8 +16,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from engage.db import DbSession
 from engage.hooks import (
     add_briefing_section,
     add_demo_seeder,
@@ -67,7 +67,7 @@ def _briefing(ward: Any) -> Any:
     return briefing(db.session, ward)
 
 
-def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]]]:
+def _personal_data(session: DbSession, user: Any) -> dict[str, list[dict[str, Any]]]:
     """The bids a person proposed, with their answers, and interests they declared."""
     from engage.funds.models import Bid, InterestDeclaration
 
@@ -109,7 +109,7 @@ def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]
     }
 
 
-def _erase_personal_data(session: Session, user: Any) -> None:
+def _erase_personal_data(session: DbSession, user: Any) -> None:
     """Drafts nobody else has seen are deleted. Sent bids are council records of public
     money, so they stay, with a resident's evidence of support (which may name
     people) cleared; the account's own row is anonymised by the foundation."""

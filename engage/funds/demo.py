@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.funds import services
 from engage.funds.models import Allocation, Bid, BidStatus, Fund, ProposerKind
 from engage.wards.models import Ward
@@ -154,7 +153,7 @@ def _financial_year(today: date) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def seed(session: Session) -> None:
+def seed(session: DbSession) -> None:
     if session.scalar(select(Fund.id).where(Fund.name == FUND_NAME)) is not None:
         return
     people = {user.email: user for user in session.scalars(select(User))}
@@ -209,7 +208,7 @@ def seed(session: Session) -> None:
 
 
 def _seed_bid(
-    session: Session,
+    session: DbSession,
     fund: Fund,
     demo: DemoBid,
     proposer: User,

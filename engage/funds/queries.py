@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from engage.accounts.models import User
 from engage.audit import AuditEntry
+from engage.db import DbSession
 from engage.funds import permissions
 from engage.funds.models import (
     PUBLIC_STATUSES,
@@ -28,11 +29,11 @@ from engage.wards.models import Ward
 BID_PATH = "/local-fund/bids/{id}"
 
 
-def funds(session: Session) -> list[Fund]:
+def funds(session: DbSession) -> list[Fund]:
     return list(session.scalars(select(Fund).order_by(Fund.year_start.desc(), Fund.name)))
 
 
-def latest_fund_for_ward(session: Session, ward: Ward) -> Fund | None:
+def latest_fund_for_ward(session: DbSession, ward: Ward) -> Fund | None:
     """The newest fund with money for the ward."""
     return session.scalars(
         select(Fund)
@@ -43,7 +44,7 @@ def latest_fund_for_ward(session: Session, ward: Ward) -> Fund | None:
     ).first()
 
 
-def ward_allocations(session: Session, fund: Fund, ward: Ward) -> list[Allocation]:
+def ward_allocations(session: DbSession, fund: Fund, ward: Ward) -> list[Allocation]:
     return list(
         session.scalars(
             select(Allocation)
@@ -58,7 +59,7 @@ def _with_wards(statement: Select[tuple[Bid]]) -> Select[tuple[Bid]]:
     return statement.options(selectinload(Bid.wards))
 
 
-def register(session: Session, fund: Fund, ward: Ward | None = None) -> list[Bid]:
+def register(session: DbSession, fund: Fund, ward: Ward | None = None) -> list[Bid]:
     """Grants made from the fund, newest decision first: the public register."""
     statement = select(Bid).where(Bid.fund_id == fund.id, Bid.status.in_(PUBLIC_STATUSES))
     if ward is not None:
@@ -81,7 +82,7 @@ class WardFund:
         return sum(allocation.remaining_pence for allocation in self.allocations)
 
 
-def ward_fund(session: Session, ward: Ward) -> WardFund | None:
+def ward_fund(session: DbSession, ward: Ward) -> WardFund | None:
     fund = latest_fund_for_ward(session, ward)
     if fund is None:
         return None
@@ -109,7 +110,7 @@ def awaiting_decision_statement(ward_ids: list[int]) -> Select[tuple[Bid]]:
     )
 
 
-def briefing(session: Session, ward: Ward) -> Briefing | None:
+def briefing(session: DbSession, ward: Ward) -> Briefing | None:
     fund = latest_fund_for_ward(session, ward)
     if fund is None:
         return None
@@ -117,7 +118,7 @@ def briefing(session: Session, ward: Ward) -> Briefing | None:
     return Briefing(fund, ward_allocations(session, fund, ward), list(awaiting))
 
 
-def awaiting_decision_by(session: Session, councillor: User) -> list[Bid]:
+def awaiting_decision_by(session: DbSession, councillor: User) -> list[Bid]:
     """Bids this councillor can decide now, oldest first."""
     ward_ids = [ward.id for ward in councillor.represented_wards]
     bids = session.scalars(
@@ -126,7 +127,7 @@ def awaiting_decision_by(session: Session, councillor: User) -> list[Bid]:
     return [bid for bid in bids if permissions.can_decide_bid(councillor, bid)]
 
 
-def decided_by(session: Session, councillor: User, limit: int = 20) -> list[Bid]:
+def decided_by(session: DbSession, councillor: User, limit: int = 20) -> list[Bid]:
     return list(
         session.scalars(
             _with_wards(select(Bid).where(Bid.decided_by_id == councillor.id))
@@ -136,7 +137,7 @@ def decided_by(session: Session, councillor: User, limit: int = 20) -> list[Bid]
     )
 
 
-def bids_of(session: Session, user: User) -> list[Bid]:
+def bids_of(session: DbSession, user: User) -> list[Bid]:
     return list(
         session.scalars(
             _with_wards(select(Bid).where(Bid.proposer_id == user.id)).order_by(
@@ -158,7 +159,7 @@ def officer_bids_statement(
     return _with_wards(statement).order_by(Bid.submitted_at, Bid.id)
 
 
-def bid_history(session: Session, bid: Bid) -> list[AuditEntry]:
+def bid_history(session: DbSession, bid: Bid) -> list[AuditEntry]:
     return list(
         session.scalars(
             select(AuditEntry)
@@ -192,7 +193,7 @@ class Dashboard:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def dashboard(session: Session, fund: Fund, *, now: datetime, days: int) -> Dashboard:
+def dashboard(session: DbSession, fund: Fund, *, now: datetime, days: int) -> Dashboard:
     spent: dict[int | None, int | None] = dict(
         session.execute(
             select(Bid.allocation_id, func.sum(Bid.actual_spend_pence))
@@ -248,7 +249,7 @@ def waiting_since(bid: Bid) -> datetime | None:
 # --- exports -------------------------------------------------------------------------
 
 
-def export_bids(session: Session, fund: Fund) -> list[Bid]:
+def export_bids(session: DbSession, fund: Fund) -> list[Bid]:
     return list(
         session.scalars(
             select(Bid)
@@ -263,7 +264,7 @@ def export_bids(session: Session, fund: Fund) -> list[Bid]:
     )
 
 
-def export_decisions(session: Session, fund: Fund) -> list[tuple[AuditEntry, Bid]]:
+def export_decisions(session: DbSession, fund: Fund) -> list[tuple[AuditEntry, Bid]]:
     """Every audited decision on the fund's bids, oldest first."""
     bids = {str(bid.id): bid for bid in session.scalars(select(Bid).where(Bid.fund_id == fund.id))}
     if not bids:
@@ -281,7 +282,7 @@ def export_decisions(session: Session, fund: Fund) -> list[tuple[AuditEntry, Bid
 
 
 def bid_mentions(
-    session: Session, ward_ids: list[int] | None, start: datetime, end: datetime
+    session: DbSession, ward_ids: list[int] | None, start: datetime, end: datetime
 ) -> Iterator[Mention]:
     """Sent bids as ward-priority mentions: the need residents describe, once per ward
     the bid is for."""

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
+from engage.db import DbSession
 from engage.errors import NotAllowed, RuleViolation
 from engage.funds import permissions, rules
 from engage.funds.models import (
@@ -48,7 +48,7 @@ def council_date(now: datetime) -> date:
     return now.astimezone(ZoneInfo(name or "Europe/London")).date()
 
 
-def _locked(session: Session, model: type[T], row_id: int) -> T:
+def _locked(session: DbSession, model: type[T], row_id: int) -> T:
     """The row, read afresh and locked until the transaction ends (``FOR UPDATE`` on
     PostgreSQL; on SQLite the transaction already holds the write lock)."""
     found = session.scalars(
@@ -88,13 +88,13 @@ def _fund_snapshot(fund: Fund) -> dict[str, Any]:
     }
 
 
-def _check_fund_name(session: Session, name: str, fund_id: int | None) -> None:
+def _check_fund_name(session: DbSession, name: str, fund_id: int | None) -> None:
     clash = session.scalar(select(Fund.id).where(func.lower(Fund.name) == name.lower()))
     if clash is not None and clash != fund_id:
         raise RuleViolation(f"There is already a fund called {name}. Choose another name.")
 
 
-def create_fund(session: Session, *, actor: User | None, data: FundData) -> Fund:
+def create_fund(session: DbSession, *, actor: User | None, data: FundData) -> Fund:
     _check_fund_name(session, data.name, None)
     fund = Fund(created_by_id=actor.id if actor else None, allocated_pence=0)
     _apply_fund_data(fund, data)
@@ -121,7 +121,7 @@ def create_fund(session: Session, *, actor: User | None, data: FundData) -> Fund
     return fund
 
 
-def update_fund(session: Session, *, actor: User, fund_id: int, data: FundData) -> Fund:
+def update_fund(session: DbSession, *, actor: User, fund_id: int, data: FundData) -> Fund:
     fund = _locked(session, Fund, fund_id)
     _check_fund_name(session, data.name, fund.id)
     if data.total_pence < fund.allocated_pence:
@@ -153,7 +153,7 @@ def _apply_fund_data(fund: Fund, data: FundData) -> None:
 
 
 def set_allocation(
-    session: Session,
+    session: DbSession,
     *,
     actor: User | None,
     fund_id: int,
@@ -213,7 +213,7 @@ def set_allocation(
     return allocation
 
 
-def remove_allocation(session: Session, *, actor: User, allocation_id: int) -> None:
+def remove_allocation(session: DbSession, *, actor: User, allocation_id: int) -> None:
     fund_id = session.scalar(select(Allocation.fund_id).where(Allocation.id == allocation_id))
     if fund_id is None:
         raise RuleViolation("This has been removed. Go back and try again.")
@@ -243,7 +243,7 @@ def remove_allocation(session: Session, *, actor: User, allocation_id: int) -> N
     session.flush()
 
 
-def _move_allocated(session: Session, fund: Fund, delta: int) -> None:
+def _move_allocated(session: DbSession, fund: Fund, delta: int) -> None:
     if delta == 0:
         return
     result = session.execute(
@@ -262,7 +262,7 @@ def _move_allocated(session: Session, fund: Fund, delta: int) -> None:
 
 
 def update_rules(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     fund: Fund,
@@ -297,7 +297,7 @@ def update_rules(
 
 
 def start_bid(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     fund: Fund,
@@ -331,7 +331,7 @@ def start_bid(
 
 
 def save_answers(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     bid: Bid,
@@ -388,7 +388,9 @@ def save_answers(
     session.flush()
 
 
-def _chosen_wards(session: Session, actor: User, bid: Bid, ward_ids: Collection[int]) -> list[Ward]:
+def _chosen_wards(
+    session: DbSession, actor: User, bid: Bid, ward_ids: Collection[int]
+) -> list[Ward]:
     if not ward_ids:
         raise RuleViolation("Select at least one ward.")
     funded = {ward.id: ward for ward in fund_wards(session, bid.fund)}
@@ -405,7 +407,7 @@ def _chosen_wards(session: Session, actor: User, bid: Bid, ward_ids: Collection[
     return sorted(wards, key=lambda ward: ward.name)
 
 
-def fund_wards(session: Session, fund: Fund) -> list[Ward]:
+def fund_wards(session: DbSession, fund: Fund) -> list[Ward]:
     """Wards with money in the fund, by name: the wards a bid can be for."""
     return list(
         session.scalars(
@@ -416,7 +418,7 @@ def fund_wards(session: Session, fund: Fund) -> list[Ward]:
     )
 
 
-def available_pence(session: Session, fund: Fund, ward_ids: Collection[int]) -> int | None:
+def available_pence(session: DbSession, fund: Fund, ward_ids: Collection[int]) -> int | None:
     """The most left in any one allocation for these wards (one allocation pays for a
     bid), or None when none covers them."""
     if not ward_ids:
@@ -435,7 +437,7 @@ def rule_settings(fund: Fund) -> list[rules.RuleSetting]:
     ]
 
 
-def eligibility(session: Session, bid: Bid, now: datetime) -> list[rules.RuleResult]:
+def eligibility(session: DbSession, bid: Bid, now: datetime) -> list[rules.RuleResult]:
     """The fund's rules applied to the bid: as if sent now, or as sent if it was."""
     fund = bid.fund
     facts = rules.BidFacts(
@@ -483,7 +485,7 @@ def _snapshot(bid: Bid) -> dict[str, Any]:
 
 
 def _audit_bid(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     bid: Bid,
@@ -506,7 +508,7 @@ def _audit_bid(
     )
 
 
-def submit_bid(session: Session, *, actor: User, bid_id: int, now: datetime) -> Bid:
+def submit_bid(session: DbSession, *, actor: User, bid_id: int, now: datetime) -> Bid:
     bid = _locked(session, Bid, bid_id)
     if bid.proposer_id != actor.id:
         raise NotAllowed("Only the person who proposed the bid can send it.")
@@ -521,7 +523,7 @@ def submit_bid(session: Session, *, actor: User, bid_id: int, now: datetime) -> 
 
 
 def confirm_eligibility(
-    session: Session, *, actor: User, bid_id: int, note: str, now: datetime
+    session: DbSession, *, actor: User, bid_id: int, note: str, now: datetime
 ) -> Bid:
     bid = _locked(session, Bid, bid_id)
     if not permissions.can_review_bid(actor, bid):
@@ -538,7 +540,9 @@ def confirm_eligibility(
     return bid
 
 
-def return_bid(session: Session, *, actor: User, bid_id: int, comments: str, now: datetime) -> Bid:
+def return_bid(
+    session: DbSession, *, actor: User, bid_id: int, comments: str, now: datetime
+) -> Bid:
     bid = _locked(session, Bid, bid_id)
     if not permissions.can_review_bid(actor, bid):
         raise NotAllowed("Only fund officers can review bids.")
@@ -550,7 +554,7 @@ def return_bid(session: Session, *, actor: User, bid_id: int, comments: str, now
 
 
 def declare_interest(
-    session: Session, *, actor: User, bid_id: int, has_interest: bool, details: str, now: datetime
+    session: DbSession, *, actor: User, bid_id: int, has_interest: bool, details: str, now: datetime
 ) -> InterestDeclaration:
     bid = _locked(session, Bid, bid_id)
     if not permissions.can_declare_interest(actor, bid):
@@ -602,7 +606,7 @@ def _may_decide(actor: User, bid: Bid) -> None:
 
 
 def approve_bid(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     bid_id: int,
@@ -644,7 +648,7 @@ def approve_bid(
     return bid
 
 
-def reject_bid(session: Session, *, actor: User, bid_id: int, reason: str, now: datetime) -> Bid:
+def reject_bid(session: DbSession, *, actor: User, bid_id: int, reason: str, now: datetime) -> Bid:
     bid = _locked(session, Bid, bid_id)
     _may_decide(actor, bid)
     before = _snapshot(bid)
@@ -655,7 +659,7 @@ def reject_bid(session: Session, *, actor: User, bid_id: int, reason: str, now: 
 
 
 def change_amount(
-    session: Session, *, actor: User, bid_id: int, amount_pence: int, reason: str, now: datetime
+    session: DbSession, *, actor: User, bid_id: int, amount_pence: int, reason: str, now: datetime
 ) -> Bid:
     """A councillor changes an approved amount (up or down) from the same allocation."""
     bid = _locked(session, Bid, bid_id)
@@ -682,7 +686,7 @@ def change_amount(
     return bid
 
 
-def start_delivery(session: Session, *, actor: User, bid_id: int, now: datetime) -> Bid:
+def start_delivery(session: DbSession, *, actor: User, bid_id: int, now: datetime) -> Bid:
     bid = _locked(session, Bid, bid_id)
     if not permissions.can_manage_delivery(actor):
         raise NotAllowed("Only fund officers can record delivery.")
@@ -694,7 +698,7 @@ def start_delivery(session: Session, *, actor: User, bid_id: int, now: datetime)
 
 
 def complete_bid(
-    session: Session,
+    session: DbSession,
     *,
     actor: User,
     bid_id: int,
@@ -727,7 +731,9 @@ def complete_bid(
     return bid
 
 
-def withdraw_bid(session: Session, *, actor: User, bid_id: int, reason: str, now: datetime) -> Bid:
+def withdraw_bid(
+    session: DbSession, *, actor: User, bid_id: int, reason: str, now: datetime
+) -> Bid:
     """Withdraw the bid; money already approved for it goes back to the allocation."""
     bid = _locked(session, Bid, bid_id)
     if not permissions.can_withdraw_bid(actor, bid):
@@ -756,7 +762,7 @@ def withdraw_bid(session: Session, *, actor: User, bid_id: int, reason: str, now
 
 
 def commit_money(
-    session: Session,
+    session: DbSession,
     *,
     allocation: Allocation,
     bid: Bid,
@@ -812,7 +818,7 @@ class LedgerCheck:
     problems: list[str] = field(default_factory=list)
 
 
-def check_ledger(session: Session) -> LedgerCheck:
+def check_ledger(session: DbSession) -> LedgerCheck:
     """Each allocation's committed total against the sum of its ledger, and each
     fund's allocated total against its allocations (a reconciliation for auditors)."""
     check = LedgerCheck()

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.cli import AppGroup
 from markupsafe import Markup
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
 
+from engage.db import DbSession
 from engage.hooks import (
     add_briefing_section,
     add_demo_seeder,
@@ -82,7 +82,7 @@ def _ward_summary(ward: Any) -> Any:
     return ward_summary(db.session, ward)
 
 
-def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]]]:
+def _personal_data(session: DbSession, user: Any) -> dict[str, list[dict[str, Any]]]:
     """A person's proposals, supports, comments and their own ballots."""
     from engage.pb.models import Ballot, Proposal, ProposalComment, ProposalSupport
 
@@ -130,7 +130,7 @@ def _personal_data(session: Session, user: Any) -> dict[str, list[dict[str, Any]
     }
 
 
-def _erase_personal_data(session: Session, user: Any) -> None:
+def _erase_personal_data(session: DbSession, user: Any) -> None:
     """Ballots stay counted but unlinked; supports go; proposals and comments stay,
     shown as from a former member."""
     from engage.pb.models import Ballot, ProposalSupport

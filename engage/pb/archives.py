@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
 from engage import audit
+from engage.db import DbSession
 from engage.errors import RuleViolation
 from engage.pb import counting, pabulib, queries, results
 from engage.pb.models import (
@@ -85,7 +85,7 @@ def _vote_date(meta: Mapping[str, str], key: str) -> str:
         return ""
 
 
-def import_archive(session: Session, *, actor: Any, text: str, source: str) -> Process:
+def import_archive(session: DbSession, *, actor: Any, text: str, source: str) -> Process:
     """Add a past election from ``.pb`` text as a read-only archived process with its
     ballots (unlinked) and its published result. Raises ``RuleViolation`` (with the
     line for parse errors) and adds nothing when the file cannot be used."""
@@ -206,7 +206,7 @@ def _score_sentence(verdict: counting.Verdict, vote_type: str) -> str:
 
 
 def _add_ballots(
-    session: Session, process: Process, pb: pabulib.PbFile, ids: Mapping[str, int]
+    session: DbSession, process: Process, pb: pabulib.PbFile, ids: Mapping[str, int]
 ) -> None:
     """Every voter's ballot, unlinked, in bulk (a city's file has 100,000 voters)."""
     if not pb.ballots:
@@ -233,7 +233,7 @@ def _add_ballots(
 # --- export --------------------------------------------------------------------------
 
 
-def export_pb(session: Session, process: Process, *, council: str) -> str:
+def export_pb(session: DbSession, process: Process, *, council: str) -> str:
     """The process as ``.pb`` text: projects with costs, scores and the official
     selection, and every counted ballot under a random voter number, in random order,
     with nothing else about the voter but how they voted (online or on paper).
@@ -320,7 +320,7 @@ def _meta(process: Process, council: str, scale: int, project_count: int) -> dic
 
 
 def _anonymous_votes(
-    session: Session, process: Process, external: Mapping[int, str]
+    session: DbSession, process: Process, external: Mapping[int, str]
 ) -> list[dict[str, str]]:
     channels: dict[int, BallotChannel] = {
         ballot_id: channel

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.pb import ballots, services
 from engage.pb.models import (
     BallotType,
@@ -188,7 +187,7 @@ DELIVERY_UPDATES = (
 FESTIVAL_BALLOTS = 120
 
 
-def seed(session: Session) -> None:
+def seed(session: DbSession) -> None:
     officer = _person(session, OFFICER)
     area = session.scalar(select(Area).where(Area.name == AREA))
     if officer is None or area is None:
@@ -200,16 +199,16 @@ def seed(session: Session) -> None:
         _seed_open(session, officer, area)
 
 
-def _find(session: Session, title: str) -> Process | None:
+def _find(session: DbSession, title: str) -> Process | None:
     return session.scalar(select(Process).where(Process.title == title))
 
 
-def _person(session: Session, email: str) -> User | None:
+def _person(session: DbSession, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email))
 
 
 def _start(
-    session: Session,
+    session: DbSession,
     officer: User,
     area: Area,
     *,
@@ -240,12 +239,12 @@ def _start(
     return process
 
 
-def _move(session: Session, officer: User, process: Process, target: Phase) -> None:
+def _move(session: DbSession, officer: User, process: Process, target: Phase) -> None:
     services.move_phase(session, actor=officer, process=process, target=target)
 
 
 def _propose_and_shortlist(
-    session: Session, officer: User, process: Process, projects: tuple[DemoProject, ...]
+    session: DbSession, officer: User, process: Process, projects: tuple[DemoProject, ...]
 ) -> list[Proposal]:
     """Residents propose, the officer reviews every proposal and shortlists the
     feasible ones; leaves the process at officer review."""
@@ -292,7 +291,7 @@ def _propose_and_shortlist(
     return shortlist
 
 
-def _seed_finished(session: Session, officer: User, area: Area, wards: list[Ward]) -> None:
+def _seed_finished(session: DbSession, officer: User, area: Area, wards: list[Ward]) -> None:
     process = _start(
         session,
         officer,
@@ -376,7 +375,7 @@ def _backdate(process: Process) -> None:
         )
 
 
-def _seed_open(session: Session, officer: User, area: Area) -> None:
+def _seed_open(session: DbSession, officer: User, area: Area) -> None:
     process = _start(
         session,
         officer,

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from engage.db import DbSession
 from engage.hooks import Mention
 from engage.pb.models import (
     Ballot,
@@ -30,14 +31,14 @@ PROPOSAL_SORTS = {
 }
 
 
-def processes(session: Session, *, include_drafts: bool) -> list[Process]:
+def processes(session: DbSession, *, include_drafts: bool) -> list[Process]:
     statement = select(Process).order_by(Process.created_at.desc(), Process.id.desc())
     if not include_drafts:
         statement = statement.where(Process.phase != Phase.DRAFT)
     return list(session.scalars(statement))
 
 
-def processes_for_ward(session: Session, ward: Ward) -> list[Process]:
+def processes_for_ward(session: DbSession, ward: Ward) -> list[Process]:
     """Published, current (not archived) processes that cover the ward."""
     statement = (
         select(Process)
@@ -55,7 +56,7 @@ def processes_for_ward(session: Session, ward: Ward) -> list[Process]:
     return list(session.scalars(statement))
 
 
-def wards_covered(session: Session, process: Process) -> list[Ward]:
+def wards_covered(session: DbSession, process: Process) -> list[Ward]:
     statement = select(Ward).order_by(Ward.name)
     if process.ward_id is not None:
         statement = statement.where(Ward.id == process.ward_id)
@@ -65,7 +66,7 @@ def wards_covered(session: Session, process: Process) -> list[Ward]:
 
 
 def proposals(
-    session: Session,
+    session: DbSession,
     process: Process,
     *,
     sort: str = "newest",
@@ -86,7 +87,7 @@ def proposals(
     return list(session.scalars(statement))
 
 
-def proposal_count(session: Session, process: Process) -> int:
+def proposal_count(session: DbSession, process: Process) -> int:
     """Proposals the public can see, without loading them."""
     return (
         session.scalar(
@@ -98,7 +99,7 @@ def proposal_count(session: Session, process: Process) -> int:
     )
 
 
-def support_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, int]:
+def support_counts(session: DbSession, proposal_ids: Iterable[int]) -> dict[int, int]:
     ids = list(proposal_ids)
     if not ids:
         return {}
@@ -110,7 +111,7 @@ def support_counts(session: Session, proposal_ids: Iterable[int]) -> dict[int, i
     return {proposal_id: count for proposal_id, count in rows}
 
 
-def supported_by(session: Session, user_id: int, proposal_ids: Iterable[int]) -> set[int]:
+def supported_by(session: DbSession, user_id: int, proposal_ids: Iterable[int]) -> set[int]:
     ids = list(proposal_ids)
     if not ids:
         return set()
@@ -123,7 +124,7 @@ def supported_by(session: Session, user_id: int, proposal_ids: Iterable[int]) ->
     )
 
 
-def awaiting_review_count(session: Session, process: Process) -> int:
+def awaiting_review_count(session: DbSession, process: Process) -> int:
     return (
         session.scalar(
             select(func.count()).where(
@@ -136,7 +137,7 @@ def awaiting_review_count(session: Session, process: Process) -> int:
     )
 
 
-def shortlist(session: Session, process: Process) -> list[Proposal]:
+def shortlist(session: DbSession, process: Process) -> list[Proposal]:
     """The projects on the ballot, in shortlist order."""
     return list(
         session.scalars(
@@ -148,7 +149,7 @@ def shortlist(session: Session, process: Process) -> list[Proposal]:
     )
 
 
-def funded_projects(session: Session, process: Process) -> list[Proposal]:
+def funded_projects(session: DbSession, process: Process) -> list[Proposal]:
     if process.result is None:
         return []
     funded = [int(i) for i in process.result.funded]
@@ -156,7 +157,7 @@ def funded_projects(session: Session, process: Process) -> list[Proposal]:
     return [by_id[i] for i in funded if i in by_id]
 
 
-def merge_targets(session: Session, proposal: Proposal) -> list[Proposal]:
+def merge_targets(session: DbSession, proposal: Proposal) -> list[Proposal]:
     return list(
         session.scalars(
             select(Proposal)
@@ -170,7 +171,7 @@ def merge_targets(session: Session, proposal: Proposal) -> list[Proposal]:
     )
 
 
-def ballot_of(session: Session, process: Process, voter_id: int) -> Ballot | None:
+def ballot_of(session: DbSession, process: Process, voter_id: int) -> Ballot | None:
     return session.scalar(
         select(Ballot)
         .where(Ballot.process_id == process.id, Ballot.voter_id == voter_id)
@@ -184,7 +185,7 @@ def counted_ballots(process: Process) -> Select[tuple[Ballot]]:
     )
 
 
-def ballots_counted(session: Session, process: Process) -> int:
+def ballots_counted(session: DbSession, process: Process) -> int:
     return (
         session.scalar(
             select(func.count()).where(
@@ -195,7 +196,7 @@ def ballots_counted(session: Session, process: Process) -> int:
     )
 
 
-def ballot_lines(session: Session, process: Process) -> Iterator[tuple[int, int, int | None]]:
+def ballot_lines(session: DbSession, process: Process) -> Iterator[tuple[int, int, int | None]]:
     """(ballot id, proposal id, points) for every counted ballot, each ballot's lines
     in the voter's order: what the count is made from."""
     return iter(
@@ -208,7 +209,7 @@ def ballot_lines(session: Session, process: Process) -> Iterator[tuple[int, int,
     )
 
 
-def tally(session: Session, process: Process) -> dict[int, tuple[int, int]]:
+def tally(session: DbSession, process: Process) -> dict[int, tuple[int, int]]:
     """{proposal id: (ballots choosing it, points given)} over counted ballots."""
     rows = session.execute(
         select(
@@ -223,7 +224,7 @@ def tally(session: Session, process: Process) -> dict[int, tuple[int, int]]:
     return {proposal_id: (int(count), int(points)) for proposal_id, count, points in rows}
 
 
-def turnout_by_ward(session: Session, process: Process) -> list[tuple[str, int]]:
+def turnout_by_ward(session: DbSession, process: Process) -> list[tuple[str, int]]:
     """Counted ballots per ward (ward name, count), largest first; ballots with no
     ward (imported) are "Not recorded"."""
     rows = session.execute(
@@ -237,7 +238,7 @@ def turnout_by_ward(session: Session, process: Process) -> list[tuple[str, int]]
     return sorted(found, key=lambda row: (-row[1], row[0]))
 
 
-def turnout_by_channel(session: Session, process: Process) -> dict[BallotChannel, int]:
+def turnout_by_channel(session: DbSession, process: Process) -> dict[BallotChannel, int]:
     rows = session.execute(
         select(Ballot.channel, func.count())
         .where(Ballot.process_id == process.id, Ballot.status == BallotStatus.COUNTED)
@@ -246,7 +247,7 @@ def turnout_by_channel(session: Session, process: Process) -> dict[BallotChannel
     return {channel: int(count) for channel, count in rows}
 
 
-def paper_ballots(session: Session, process: Process) -> list[Ballot]:
+def paper_ballots(session: DbSession, process: Process) -> list[Ballot]:
     return list(
         session.scalars(
             select(Ballot)
@@ -261,12 +262,12 @@ def paper_ballots(session: Session, process: Process) -> list[Ballot]:
     )
 
 
-def flagged_paper_ballots(session: Session, process: Process) -> list[Ballot]:
+def flagged_paper_ballots(session: DbSession, process: Process) -> list[Ballot]:
     return [b for b in paper_ballots(session, process) if b.status is BallotStatus.SET_ASIDE]
 
 
 def proposal_mentions(
-    session: Session, ward_ids: list[int] | None, start: datetime, end: datetime
+    session: DbSession, ward_ids: list[int] | None, start: datetime, end: datetime
 ) -> Iterator[Mention]:
     """PB proposals as ward-priority mentions: once, plus once per supporter, in the
     proposer's ward, themed by the proposal's category where it names a theme."""

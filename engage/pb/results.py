@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from engage.db import DbSession
 from engage.errors import RuleViolation
 from engage.pb import counting, queries
 from engage.pb.models import BallotType, CountResult, Process, Proposal
@@ -186,7 +186,7 @@ def _comparison(
     return found
 
 
-def results_view(session: Session, process: Process, *, preview: bool = False) -> ResultsView:
+def results_view(session: DbSession, process: Process, *, preview: bool = False) -> ResultsView:
     """The published results, or (``preview``) the count as it would stand now."""
     projects = queries.shortlist(session, process)
     if preview or process.result is None:
@@ -212,7 +212,7 @@ def results_view(session: Session, process: Process, *, preview: bool = False) -
     )
 
 
-def results_frame(session: Session, process: Process) -> pd.DataFrame:
+def results_frame(session: DbSession, process: Process) -> pd.DataFrame:
     """The results table as open data: one row per project on the ballot."""
     page = results_view(session, process)
     return pd.DataFrame(
@@ -321,7 +321,7 @@ def money_scale(process: Process, projects: Sequence[Proposal]) -> int:
     return 100 if all(amount % 100 == 0 for amount in amounts) else 1
 
 
-def _ballots(session: Session, process: Process) -> list[list[tuple[int, int | None]]]:
+def _ballots(session: DbSession, process: Process) -> list[list[tuple[int, int | None]]]:
     """Every counted ballot as [(proposal id, points)] in the voter's order."""
     by_ballot: dict[int, list[tuple[int, int | None]]] = {}
     for ballot_id, proposal_id, points in queries.ballot_lines(session, process):
@@ -365,7 +365,7 @@ def _election(
     )
 
 
-def count_process(session: Session, process: Process) -> Count:
+def count_process(session: DbSession, process: Process) -> Count:
     """Count the process's counted ballots with the counting engine: the official
     rule's outcome and explanations, and what every other applicable rule funds.
 
@@ -410,7 +410,7 @@ def count_process(session: Session, process: Process) -> Count:
     )
 
 
-def record_official_count(session: Session, *, process: Process, actor: object) -> CountResult:
+def record_official_count(session: DbSession, *, process: Process, actor: object) -> CountResult:
     """Run the official count and freeze it on the process (results are published
     from this record, so later pages never recount)."""
     count = count_process(session, process)

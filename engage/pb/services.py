@@ -17,11 +17,10 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
-from engage.db import utcnow
+from engage.db import DbSession, utcnow
 from engage.errors import RuleViolation
 from engage.pb import ballots as rules
 from engage.pb import permissions, queries
@@ -53,7 +52,7 @@ from engage.web import format_money
 T = TypeVar("T")
 
 
-def _locked(session: Session, model: type[T], key: int, *, shared: bool = False) -> T:
+def _locked(session: DbSession, model: type[T], key: int, *, shared: bool = False) -> T:
     """Load a row again, locked for this transaction on PostgreSQL."""
     statement = (
         select(model)
@@ -96,7 +95,7 @@ RULE_FIELDS = (
 )
 
 
-def create_process(session: Session, *, actor: User, data: ProcessData) -> Process:
+def create_process(session: DbSession, *, actor: User, data: ProcessData) -> Process:
     process = Process(created_by_id=actor.id, phase=Phase.DRAFT)
     _apply_process_data(process, data)
     session.add(process)
@@ -112,7 +111,7 @@ def create_process(session: Session, *, actor: User, data: ProcessData) -> Proce
     return process
 
 
-def update_process(session: Session, *, actor: User, process: Process, data: ProcessData) -> None:
+def update_process(session: DbSession, *, actor: User, process: Process, data: ProcessData) -> None:
     process.ensure_changeable()
     changed = [name for name in RULE_FIELDS if getattr(process, name) != getattr(data, name)]
     if process.rules_locked and changed:
@@ -152,7 +151,7 @@ def _apply_process_data(process: Process, data: ProcessData) -> None:
 
 
 def add_category(
-    session: Session, *, actor: User, process: Process, name: str, budget_pence: int | None
+    session: DbSession, *, actor: User, process: Process, name: str, budget_pence: int | None
 ) -> Category:
     process.ensure_changeable()
     if process.rules_locked:
@@ -184,7 +183,9 @@ def add_category(
     return category
 
 
-def remove_category(session: Session, *, actor: User, process: Process, category: Category) -> None:
+def remove_category(
+    session: DbSession, *, actor: User, process: Process, category: Category
+) -> None:
     process.ensure_changeable()
     if process.rules_locked:
         raise RuleViolation("Categories cannot change once voting has opened")
@@ -201,7 +202,7 @@ def remove_category(session: Session, *, actor: User, process: Process, category
 
 
 def set_timeline(
-    session: Session, *, actor: User, process: Process, dates: dict[Phase, date | None]
+    session: DbSession, *, actor: User, process: Process, dates: dict[Phase, date | None]
 ) -> None:
     """Planned start dates, in phase order; a blank date means "when an officer moves it"."""
     process.ensure_changeable()
@@ -234,7 +235,7 @@ def set_timeline(
     session.flush()
 
 
-def readiness(session: Session, process: Process) -> Readiness:
+def readiness(session: DbSession, process: Process) -> Readiness:
     target = process.phase.next
     if target is Phase.SHORTLIST:
         return Readiness(
@@ -260,7 +261,7 @@ def readiness(session: Session, process: Process) -> Readiness:
 
 
 def move_phase(
-    session: Session,
+    session: DbSession,
     *,
     actor: User | None,
     process: Process,
@@ -327,7 +328,7 @@ def _category_of(process: Process, category_id: int | None) -> Category | None:
 
 
 def submit_proposal(
-    session: Session, *, actor: User, process: Process, data: ProposalData
+    session: DbSession, *, actor: User, process: Process, data: ProposalData
 ) -> Proposal:
     process.ensure_phase(Phase.PROPOSALS, doing="propose a project")
     refusal = permissions.take_part_refusal(actor, process)
@@ -354,7 +355,7 @@ def _ensure_open_for_support(proposal: Proposal) -> None:
         raise RuleViolation("This proposal cannot be supported")
 
 
-def support(session: Session, *, actor: User, proposal: Proposal) -> None:
+def support(session: DbSession, *, actor: User, proposal: Proposal) -> None:
     _ensure_open_for_support(proposal)
     refusal = permissions.take_part_refusal(actor, proposal.process)
     if refusal:
@@ -366,7 +367,7 @@ def support(session: Session, *, actor: User, proposal: Proposal) -> None:
         session.flush()
 
 
-def withdraw_support(session: Session, *, actor: User, proposal: Proposal) -> None:
+def withdraw_support(session: DbSession, *, actor: User, proposal: Proposal) -> None:
     _ensure_open_for_support(proposal)
     session.execute(
         delete(ProposalSupport).where(
@@ -375,7 +376,9 @@ def withdraw_support(session: Session, *, actor: User, proposal: Proposal) -> No
     )
 
 
-def add_comment(session: Session, *, actor: User, proposal: Proposal, body: str) -> ProposalComment:
+def add_comment(
+    session: DbSession, *, actor: User, proposal: Proposal, body: str
+) -> ProposalComment:
     proposal.process.ensure_changeable()
     if proposal.hidden:
         raise RuleViolation("This proposal has been hidden, so it cannot take comments")
@@ -385,7 +388,7 @@ def add_comment(session: Session, *, actor: User, proposal: Proposal, body: str)
     return comment
 
 
-def hide_comment(session: Session, *, actor: User, comment: ProposalComment, reason: str) -> None:
+def hide_comment(session: DbSession, *, actor: User, comment: ProposalComment, reason: str) -> None:
     if comment.hidden:
         raise RuleViolation("This comment is already hidden")
     comment.hidden_at = utcnow()
@@ -401,7 +404,7 @@ def hide_comment(session: Session, *, actor: User, comment: ProposalComment, rea
     session.flush()
 
 
-def hide_proposal(session: Session, *, actor: User, proposal: Proposal, reason: str) -> None:
+def hide_proposal(session: DbSession, *, actor: User, proposal: Proposal, reason: str) -> None:
     proposal.process.ensure_changeable()
     if proposal.hidden:
         raise RuleViolation("This proposal is already hidden")
@@ -430,7 +433,9 @@ class ReviewData:
     category_id: int | None = None
 
 
-def review_proposal(session: Session, *, actor: User, proposal: Proposal, data: ReviewData) -> None:
+def review_proposal(
+    session: DbSession, *, actor: User, proposal: Proposal, data: ReviewData
+) -> None:
     proposal.process.ensure_phase(Phase.PROPOSALS, Phase.REVIEW, doing="review proposals")
     proposal.category = _category_of(proposal.process, data.category_id)
     proposal.review(
@@ -455,7 +460,7 @@ def review_proposal(session: Session, *, actor: User, proposal: Proposal, data: 
 
 
 def merge_proposals(
-    session: Session, *, actor: User, duplicate: Proposal, target: Proposal, reason: str
+    session: DbSession, *, actor: User, duplicate: Proposal, target: Proposal, reason: str
 ) -> None:
     """Fold a duplicate into another proposal: both authors are credited, and the
     duplicate's supporters now support the merged proposal."""
@@ -485,7 +490,7 @@ def merge_proposals(
     session.flush()
 
 
-def add_to_shortlist(session: Session, *, actor: User, proposal: Proposal) -> None:
+def add_to_shortlist(session: DbSession, *, actor: User, proposal: Proposal) -> None:
     process = proposal.process
     process.ensure_phase(Phase.REVIEW, doing="change the shortlist")
     if proposal.on_shortlist:
@@ -514,7 +519,7 @@ def add_to_shortlist(session: Session, *, actor: User, proposal: Proposal) -> No
     session.flush()
 
 
-def remove_from_shortlist(session: Session, *, actor: User, proposal: Proposal) -> None:
+def remove_from_shortlist(session: DbSession, *, actor: User, proposal: Proposal) -> None:
     proposal.process.ensure_phase(Phase.REVIEW, doing="change the shortlist")
     if not proposal.on_shortlist:
         return
@@ -546,7 +551,7 @@ def ballot_rules(process: Process) -> rules.BallotRules:
     )
 
 
-def ballot_projects(session: Session, process: Process) -> dict[int, rules.Project]:
+def ballot_projects(session: DbSession, process: Process) -> dict[int, rules.Project]:
     """The shortlist as the ballot rules see it, in shortlist order."""
     return {
         p.id: rules.Project(
@@ -562,7 +567,7 @@ def describe_rules(process: Process, shortlist: Sequence[Proposal]) -> list[str]
 
 
 def _checked_choices(
-    session: Session, process: Process, choices: Sequence[rules.Choice]
+    session: DbSession, process: Process, choices: Sequence[rules.Choice]
 ) -> list[rules.Choice]:
     ballot_rules_ = ballot_rules(process)
     errors = rules.validate(ballot_rules_, ballot_projects(session, process), choices)
@@ -578,7 +583,7 @@ def _fill(ballot: Ballot, choices: Sequence[rules.Choice]) -> None:
     ]
 
 
-def _keep_revision(session: Session, ballot: Ballot, now: datetime) -> None:
+def _keep_revision(session: DbSession, ballot: Ballot, now: datetime) -> None:
     session.add(
         BallotRevision(
             ballot_id=ballot.id,
@@ -590,7 +595,7 @@ def _keep_revision(session: Session, ballot: Ballot, now: datetime) -> None:
 
 
 def cast_ballot(
-    session: Session,
+    session: DbSession,
     *,
     voter: User,
     process: Process,
@@ -645,7 +650,7 @@ class PaperBallotData:
 
 
 def enter_paper_ballot(
-    session: Session, *, actor: User, process: Process, data: PaperBallotData
+    session: DbSession, *, actor: User, process: Process, data: PaperBallotData
 ) -> Ballot:
     """An officer types in a paper or festival-stand ballot. Run inside
     ``write_transaction()``. If the voter has an account, the ballot is linked to it
@@ -713,7 +718,7 @@ def enter_paper_ballot(
     return ballot
 
 
-def void_paper_ballot(session: Session, *, actor: User, ballot: Ballot, reason: str) -> None:
+def void_paper_ballot(session: DbSession, *, actor: User, ballot: Ballot, reason: str) -> None:
     process = _locked(session, Process, ballot.process_id)
     process.ensure_phase(Phase.VOTING, Phase.COUNTING, doing="withdraw paper ballots")
     if ballot.channel is not BallotChannel.PAPER:
@@ -834,7 +839,7 @@ def parse_choice_list(text: str, kind: BallotType) -> list[rules.Choice]:
 
 
 def import_paper_ballots(
-    session: Session, *, actor: User, process: Process, text: str
+    session: DbSession, *, actor: User, process: Process, text: str
 ) -> PaperImport:
     """All the ballots in a CSV, or none: run inside ``write_transaction()``."""
     process.ensure_phase(Phase.VOTING, Phase.COUNTING, doing="enter paper ballots")
@@ -864,7 +869,7 @@ class DeliveryData:
 
 
 def update_delivery(
-    session: Session, *, actor: User, proposal: Proposal, data: DeliveryData
+    session: DbSession, *, actor: User, proposal: Proposal, data: DeliveryData
 ) -> None:
     proposal.process.ensure_phase(Phase.RESULTS, Phase.DELIVERY, doing="report on delivery")
     delivery = proposal.delivery

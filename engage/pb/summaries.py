@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from engage.accounts.models import User
+from engage.db import DbSession
 from engage.pb import queries
 from engage.pb.models import Ballot, BallotStatus, Phase, Process, Proposal
 from engage.wards.models import Ward
@@ -31,7 +31,7 @@ class WardProcess:
         return self.process.has_results
 
 
-def ward_summary(session: Session, ward: Ward) -> list[WardProcess]:
+def ward_summary(session: DbSession, ward: Ward) -> list[WardProcess]:
     found = queries.processes_for_ward(session, ward)
     ids = [p.id for p in found]
     if not ids:

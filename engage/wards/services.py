@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engage import audit
 from engage.accounts.models import User
+from engage.db import DbSession
 from engage.errors import RuleViolation
 from engage.wards.models import Area, Ward, WardContact
 
@@ -66,7 +66,7 @@ def parse_ward_csv(text: str) -> list[WardRow]:
     return rows
 
 
-def import_wards(session: Session, rows: list[WardRow]) -> ImportResult:
+def import_wards(session: DbSession, rows: list[WardRow]) -> ImportResult:
     """Create or update wards and their areas by name. Safe to run again."""
     areas = {a.name: a for a in session.scalars(select(Area))}
     wards = {w.name: w for w in session.scalars(select(Ward))}
@@ -92,7 +92,7 @@ def import_wards(session: Session, rows: list[WardRow]) -> ImportResult:
 
 
 def save_contact(
-    session: Session,
+    session: DbSession,
     *,
     actor: User | None,
     ward: Ward,
@@ -118,7 +118,7 @@ def save_contact(
     return contact
 
 
-def remove_contact(session: Session, *, actor: User, contact: WardContact) -> None:
+def remove_contact(session: DbSession, *, actor: User, contact: WardContact) -> None:
     audit.record(
         session,
         actor=actor,
