@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, select, update
 
 from engage import audit
 from engage.db import DbSession
@@ -242,17 +242,29 @@ def follow(session: DbSession, *, user: Any, thread: Thread, following: bool) ->
     session.flush()
 
 
+def _unread_reply_notices(user: Any, thread: Thread) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Notification.user_id == user.id,
+        Notification.read_at.is_(None),
+        Notification.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)),
+        Notification.kind == NotificationKind.REPLY,
+    )
+
+
+def has_news(session: DbSession, *, user: Any, thread: Thread) -> bool:
+    """Whether opening the thread changes what the member has read: a post since they
+    last read it, or a notice of a reply in it still unread. Reading it again with
+    nothing new then writes nothing, so a page view stays a read."""
+    reader = session.get(ThreadReader, (user.id, thread.id))
+    if reader is None or reader.last_read_at is None or thread.last_post_at >= reader.last_read_at:
+        return True
+    return bool(session.scalar(select(exists().where(*_unread_reply_notices(user, thread)))))
+
+
 def mark_read(session: DbSession, *, user: Any, thread: Thread, now: datetime) -> None:
     _set_reader(session, user, thread, read_at=now)
     session.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == user.id,
-            Notification.read_at.is_(None),
-            Notification.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)),
-            Notification.kind == NotificationKind.REPLY,
-        )
-        .values(read_at=now)
+        update(Notification).where(*_unread_reply_notices(user, thread)).values(read_at=now)
     )
     session.flush()
 

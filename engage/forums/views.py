@@ -232,7 +232,9 @@ def _flash_posted(post: Post) -> None:
 @bp.route("/threads/<int:thread_id>")
 def thread(thread_id: int) -> str:
     thread = _visible_thread_or_404(thread_id)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and services.has_news(
+        db.session, user=current_user, thread=thread
+    ):
         # First, so the page is read after the write transaction has ended.
         with suppress(IntegrityError), write_transaction():  # two tabs at once: one wins
             services.mark_read(db.session, user=current_user, thread=thread, now=utcnow())

@@ -16,7 +16,7 @@ from engage.accounts.models import Role, User
 from engage.db import utcnow
 from engage.extensions import db
 from engage.forums import services
-from engage.forums.models import Board, Notification, Post, PostRevision, Thread
+from engage.forums.models import Board, Notification, Post, PostRevision, Thread, ThreadReader
 from engage.wards.models import Ward
 from tests.conftest import post_form, sign_in_as
 
@@ -188,6 +188,33 @@ def test_reply_quote_follow_and_notifications(
         )
         == 1
     )
+
+
+def test_reading_a_thread_again_with_nothing_new_changes_nothing(
+    client: FlaskClient,
+    board: Board,
+    make_user: Callable[..., User],
+    make_thread: Callable[..., Thread],
+) -> None:
+    author = make_user(ward=None, name="Jamie Patel")
+    neighbour = make_user(ward=None, name="Chris Lee")
+    thread = make_thread(board, author, body="The bins were missed on Tuesday.")
+
+    def last_read() -> object:
+        db.session.rollback()
+        return db.session.get(ThreadReader, (author.id, thread.id)).last_read_at  # type: ignore[union-attr]
+
+    sign_in_as(client, author)
+    client.get(f"/forums/threads/{thread.id}")
+    first = last_read()
+    client.get(f"/forums/threads/{thread.id}")
+    assert last_read() == first
+
+    make_reply_as(neighbour, thread, "Same on our street.")
+    assert "1 unread" in client.get("/forums/notifications").get_data(as_text=True)
+    client.get(f"/forums/threads/{thread.id}")
+    assert last_read() > first  # type: ignore[operator]
+    assert "0 unread" in client.get("/forums/notifications").get_data(as_text=True)
 
 
 def make_reply_as(user: User, thread: Thread, body: str) -> Post:
