@@ -13,12 +13,15 @@ Steps, in one run:
    off for the run: every request comes from 127.0.0.1, so per-IP limits would refuse
    the load itself (they are tested in tests/web/test_rate_limits.py).
 3. Ceiling: ``/health`` (no database, no template) for ``--ceiling-seconds``, closed
-   loop, then page views alone (home, ward page, budget page, forum pages, as a
-   signed-in resident) the same way: their ratio is how much of the server's raw
-   capacity a real page leaves.
+   loop, then page views alone the same way (home, forums, the budget, every ward,
+   thread and shortlisted project), first by anonymous readers, who share pages each
+   process made in the last ``PUBLIC_PAGE_CACHE_SECONDS``, then by signed-in residents,
+   whose pages are made afresh every time: each ratio to the ceiling is how much of the
+   server's raw capacity a real page leaves.
 4. Mix for ``--duration`` seconds: ``--clients`` connections making ``--mix-rate``
-   actions a second in all (or flat out with 0): page views, forum replies and ballot
-   submissions (each a GET of the form, then the POST, as a browser does).
+   actions a second in all (or flat out with 0): page views (anonymous and signed
+   in), forum replies and ballot submissions (each a GET of the form, then the POST,
+   as a browser does).
 5. Spike: ``--spike`` people who have not voted submit their ballot within
    ``--spike-seconds`` (open loop: requests start on schedule whatever the server does).
 6. Check: every ballot the server accepted (a redirect after POST) is stored exactly
@@ -144,16 +147,24 @@ def prepare(database_url: str, voters: int, spike: int) -> Plan:
                 login_user(user)
                 mark_signed_in()
                 persons.append(Person(user.id, serializer.dumps(dict(session))))
-        threads = db.session.scalars(select(Thread).limit(5)).all()
+        threads = db.session.scalars(select(Thread)).all()
+        proposals = pb_services.ballot_projects(db.session, process)
         with app.test_request_context():
             from flask import url_for
 
-            reply_paths = [url_for("forums.reply", thread_id=t.id) for t in threads]
+            reply_paths = [url_for("forums.reply", thread_id=t.id) for t in threads[:5]]
+            # Every ward, thread and shortlisted project, so a page cache cannot hold
+            # the whole site from a handful of addresses.
             page_paths = [
                 url_for("pages.home"),
+                url_for("forums.index"),
                 url_for("pb.show", process_id=process.id),
-                *[url_for("wards.show", slug=w.slug) for w in wards[:3]],
+                *[url_for("wards.show", slug=w.slug) for w in db.session.scalars(select(Ward))],
                 *[url_for("forums.thread", thread_id=t.id) for t in threads],
+                *[
+                    url_for("pb.proposal", process_id=process.id, proposal_id=project_id)
+                    for project_id in proposals
+                ],
             ]
             ballot_path = url_for("pb.ballot", process_id=process.id)
         return Plan(
@@ -318,8 +329,11 @@ def mixed_step(plan: Plan) -> Callable[..., None]:
         browser = state.setdefault("reader", Browser(port, person))
         if roll < 0.30:
             reply(browser, plan, results, rng)
+        elif roll < 0.65:
+            anonymous = state.setdefault("anonymous", Browser(port, None))
+            anonymous.timed(results, "page view, anonymous", "GET", rng.choice(plan.page_paths))
         else:
-            browser.timed(results, "page view", "GET", rng.choice(plan.page_paths))
+            browser.timed(results, "page view, signed in", "GET", rng.choice(plan.page_paths))
 
     return step
 
@@ -473,17 +487,21 @@ def main() -> None:
             args.ceiling_seconds,
         )["health (ceiling)"]
 
-        def pages_only(port, n, rng, results, state) -> None:
-            person = plan.mix_voters[n % len(plan.mix_voters)]
-            browser = state.setdefault("b", Browser(port, person))
-            browser.timed(results, "page view", "GET", rng.choice(plan.page_paths))
+        def page_views(signed_in: bool) -> Callable[..., None]:
+            def step(port, n, rng, results, state) -> None:
+                person = plan.mix_voters[n % len(plan.mix_voters)] if signed_in else None
+                browser = state.setdefault("b", Browser(port, person))
+                browser.timed(results, "page view", "GET", rng.choice(plan.page_paths))
 
-        pages = report(
-            "Page views alone",
-            closed_loop(args.port, args.clients, args.ceiling_seconds, pages_only),
-            args.ceiling_seconds,
-        )["page view"]
-        print(f"  page views are {pages / ceiling:.0%} of the trivial-route ceiling")
+            return step
+
+        for title, signed_in in (("anonymous readers", False), ("signed-in residents", True)):
+            pages = report(
+                f"Page views alone, {title} ({len(plan.page_paths)} pages)",
+                closed_loop(args.port, args.clients, args.ceiling_seconds, page_views(signed_in)),
+                args.ceiling_seconds,
+            )["page view"]
+            print(f"  page views are {pages / ceiling:.0%} of the trivial-route ceiling")
 
         mix = closed_loop(
             args.port, args.clients, args.duration, mixed_step(plan), rate=args.mix_rate
