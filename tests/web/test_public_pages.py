@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -135,3 +136,42 @@ def test_timed_cache_forgets_the_least_recently_used_beyond_its_size() -> None:
     clock.now += 60
     assert cache.get("a", 60) is None
     assert len(cache) == 1
+
+
+# Pages behind these are forms anonymous visitors fill in (sign in, register, reset).
+FORM_PAGES = ("accounts.",)
+
+
+def test_every_page_anonymous_visitors_can_reach_is_shared(app: Flask, clock: Clock) -> None:
+    """Walk the demo borough as an anonymous visitor, one page of each kind: every page
+    without a form of its own is kept, and none holds a security token."""
+    from engage import demo
+    from engage.extensions import db
+
+    with app.app_context():
+        demo.seed(db.session)
+        db.session.commit()
+    adapter = app.url_map.bind("localhost")
+    seen_endpoints: set[str] = set()
+    to_visit, shared = ["/"], []
+    while to_visit:
+        path = to_visit.pop()
+        endpoint, _ = adapter.match(path.split("?")[0], method="GET")
+        if endpoint in seen_endpoints or endpoint == "static":
+            continue
+        seen_endpoints.add(endpoint)
+        response = app.test_client().get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        if not endpoint.startswith(FORM_PAGES):
+            assert 'name="csrf_token"' not in html, path
+            assert "Set-Cookie" not in response.headers, path
+            shared.append(path)
+        to_visit.extend(
+            href.replace("&amp;", "&")
+            for href in re.findall(r'href="(/[^"#]*)"', html)
+            if not href.startswith("/static/")
+        )
+    assert len(shared) >= 15  # home, wards, forums, budgets, the local fund, events...
+    assert all(pages(app).get(f"http://localhost{path}", 30) is not None for path in shared)
