@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from engage.db import DbSession
@@ -142,11 +142,29 @@ def shortlist(session: DbSession, process: Process) -> list[Proposal]:
     return list(
         session.scalars(
             select(Proposal)
-            .where(Proposal.process_id == process.id, Proposal.shortlist_position.is_not(None))
+            .where(*_on_shortlist(process))
             .options(selectinload(Proposal.category), selectinload(Proposal.authors))
             .order_by(Proposal.shortlist_position)
         )
     )
+
+
+def shortlist_costs(session: DbSession, process: Process) -> list[tuple[int, str, int, int | None]]:
+    """Each project on the ballot as (id, title, cost in pence, category id), in
+    shortlist order: all that checking a ballot needs, in one query, because every
+    ballot submitted is checked against it."""
+    return [
+        (id_, title, cost or 0, category_id)
+        for id_, title, cost, category_id in session.execute(
+            select(Proposal.id, Proposal.title, Proposal.estimated_cost_pence, Proposal.category_id)
+            .where(*_on_shortlist(process))
+            .order_by(Proposal.shortlist_position)
+        ).tuples()
+    ]
+
+
+def _on_shortlist(process: Process) -> tuple[ColumnElement[bool], ...]:
+    return (Proposal.process_id == process.id, Proposal.shortlist_position.is_not(None))
 
 
 def funded_projects(session: DbSession, process: Process) -> list[Proposal]:

@@ -554,10 +554,8 @@ def ballot_rules(process: Process) -> rules.BallotRules:
 def ballot_projects(session: DbSession, process: Process) -> dict[int, rules.Project]:
     """The shortlist as the ballot rules see it, in shortlist order."""
     return {
-        p.id: rules.Project(
-            id=p.id, title=p.title, cost=p.estimated_cost_pence or 0, category_id=p.category_id
-        )
-        for p in queries.shortlist(session, process)
+        id_: rules.Project(id=id_, title=title, cost=cost, category_id=category_id)
+        for id_, title, cost, category_id in queries.shortlist_costs(session, process)
     }
 
 

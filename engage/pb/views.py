@@ -346,7 +346,8 @@ def ballot(process_id: int) -> str | BaseResponse:
                 else "Your ballot has been counted. You can change it until voting closes.",
                 "success",
             )
-            return redirect(url_for("pb.ballot", process_id=process.id))
+            # The route's id: the committed process would be read again for its own.
+            return redirect(url_for("pb.ballot", process_id=process_id))
     shortlist = queries.shortlist(db.session, process)
     return render_template(
         "pb/ballot.html",
