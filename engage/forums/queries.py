@@ -191,7 +191,7 @@ def followed_threads(user: Any) -> Select[tuple[Thread]]:
         select(Thread)
         .join(ThreadReader, ThreadReader.thread_id == Thread.id)
         .where(ThreadReader.user_id == user.id, ThreadReader.following.is_(True))
-        .options(selectinload(Thread.board).selectinload(Board.area))
+        .options(selectinload(Thread.board).selectinload(Board.area), selectinload(Thread.author))
         .order_by(Thread.last_post_at.desc())
     )
 
