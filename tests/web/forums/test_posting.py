@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -139,16 +140,27 @@ def test_people_without_a_confirmed_email_cannot_post(
     assert _posts() == 0
 
 
-def test_reply_quote_follow_and_notifications(
-    client: FlaskClient,
-    board: Board,
-    make_user: Callable[..., User],
-    make_thread: Callable[..., Thread],
-) -> None:
+@dataclass
+class BinsThread:
+    author: User
+    neighbour: User
+    thread: Thread
+
+
+@pytest.fixture
+def bins_thread(
+    board: Board, make_user: Callable[..., User], make_thread: Callable[..., Thread]
+) -> BinsThread:
+    """Jamie's thread about the bins, and Chris, a neighbour who has posted before."""
     author = make_user(ward=None, name="Jamie Patel")
     neighbour = make_user(ward=None, name="Chris Lee")
     thread = make_thread(board, author, body="The bins were missed on Tuesday.")
-    make_thread(board, neighbour, title="Other")  # Chris has posted before
+    make_thread(board, neighbour, title="Other")
+    return BinsThread(author, neighbour, thread)
+
+
+def test_reply_quote_follow_and_notifications(client: FlaskClient, bins_thread: BinsThread) -> None:
+    author, neighbour, thread = bins_thread.author, bins_thread.neighbour, bins_thread.thread
 
     sign_in_as(client, neighbour)
     quote_page = client.get(
@@ -171,6 +183,7 @@ def test_reply_quote_follow_and_notifications(
     sign_in_as(client, author)
     notes = client.get("/forums/notifications").get_data(as_text=True)
     assert "Chris Lee replied in" in notes and "1 unread" in notes
+    board = thread.board
     board_page = client.get(f"/forums/{board.area.slug}/boards/{board.id}/").get_data(as_text=True)
     assert "1 new" in board_page
     thread_page = client.get(f"/forums/threads/{thread.id}").get_data(as_text=True)
@@ -191,14 +204,9 @@ def test_reply_quote_follow_and_notifications(
 
 
 def test_reading_a_thread_again_with_nothing_new_changes_nothing(
-    client: FlaskClient,
-    board: Board,
-    make_user: Callable[..., User],
-    make_thread: Callable[..., Thread],
+    client: FlaskClient, bins_thread: BinsThread
 ) -> None:
-    author = make_user(ward=None, name="Jamie Patel")
-    neighbour = make_user(ward=None, name="Chris Lee")
-    thread = make_thread(board, author, body="The bins were missed on Tuesday.")
+    author, neighbour, thread = bins_thread.author, bins_thread.neighbour, bins_thread.thread
 
     def last_read() -> object:
         db.session.rollback()
