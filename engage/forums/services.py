@@ -242,29 +242,30 @@ def follow(session: DbSession, *, user: Any, thread: Thread, following: bool) ->
     session.flush()
 
 
-def _unread_reply_notices(user: Any, thread: Thread) -> tuple[ColumnElement[bool], ...]:
+def _unread_reply_notices(user_id: int, thread: Thread) -> tuple[ColumnElement[bool], ...]:
     return (
-        Notification.user_id == user.id,
+        Notification.user_id == user_id,
         Notification.read_at.is_(None),
         Notification.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)),
         Notification.kind == NotificationKind.REPLY,
     )
 
 
-def has_news(session: DbSession, *, user: Any, thread: Thread) -> bool:
-    """Whether opening the thread changes what the member has read: a post since they
-    last read it, or a notice of a reply in it still unread. Reading it again with
-    nothing new then writes nothing, so a page view stays a read."""
-    reader = session.get(ThreadReader, (user.id, thread.id))
+def has_news(session: DbSession, *, reader: ThreadReader | None, thread: Thread) -> bool:
+    """Whether opening the thread changes what the member (``reader``: what they have
+    read of it, None if they never opened it) has read: a post since they last read it,
+    or a notice of a reply in it still unread. Reading it again with nothing new then
+    writes nothing, so a page view stays a read."""
     if reader is None or reader.last_read_at is None or thread.last_post_at >= reader.last_read_at:
         return True
-    return bool(session.scalar(select(exists().where(*_unread_reply_notices(user, thread)))))
+    unread = exists().where(*_unread_reply_notices(reader.user_id, thread))
+    return bool(session.scalar(select(unread)))
 
 
 def mark_read(session: DbSession, *, user: Any, thread: Thread, now: datetime) -> None:
     _set_reader(session, user, thread, read_at=now)
     session.execute(
-        update(Notification).where(*_unread_reply_notices(user, thread)).values(read_at=now)
+        update(Notification).where(*_unread_reply_notices(user.id, thread)).values(read_at=now)
     )
     session.flush()
 

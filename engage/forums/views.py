@@ -232,13 +232,13 @@ def _flash_posted(post: Post) -> None:
 @bp.route("/threads/<int:thread_id>")
 def thread(thread_id: int) -> str:
     thread = _visible_thread_or_404(thread_id)
+    reader = queries.reader(db.session, current_user, thread)
     if current_user.is_authenticated and services.has_news(
-        db.session, user=current_user, thread=thread
+        db.session, reader=reader, thread=thread
     ):
         # First, so the page is read after the write transaction has ended.
         with suppress(IntegrityError), write_transaction():  # two tabs at once: one wins
             services.mark_read(db.session, user=current_user, thread=thread, now=utcnow())
-    reader = queries.reader(db.session, current_user, thread)
     page = db.paginate(
         queries.posts_in(thread, current_user),
         page=page_number(),
