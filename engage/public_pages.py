@@ -52,16 +52,15 @@ def init_app(app: Flask) -> None:
         seconds = app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         if seconds <= 0 or not is_anonymous_reader():
             return None
-        g.public_page_key = request.url
-        page = pages(app).get(g.public_page_key, seconds)
-        if page is None:
-            return None
-        g.public_page_served = True
-        return Response(page.body, content_type=page.content_type)
+        page = pages(app).get(request.url, seconds)
+        if page is not None:
+            return Response(page.body, content_type=page.content_type)
+        g.public_page_key = request.url  # made afresh: keep it if it turns out shareable
+        return None
 
     def keep_page(response: Response) -> Response:
         key = g.pop("public_page_key", None)
-        if key is not None and not g.get("public_page_served") and shareable(response):
+        if key is not None and shareable(response):
             pages(app).put(key, KeptPage(response.get_data(), response.content_type))
         return response
 
