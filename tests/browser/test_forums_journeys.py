@@ -4,6 +4,7 @@ every forum page on the way."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -39,7 +40,7 @@ def test_thread_report_and_hide_with_a_reason(
     page.get_by_label("Your post").fill("Mattresses dumped again. The owner lives at number 12.")
     page.get_by_role("button", name="Start thread").click()
     # Forgot to agree: the error summary says so, and nothing typed is lost.
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.locator(".govuk-error-summary")).to_contain_text("code of conduct")
     expect(page.get_by_label("Title")).to_have_value("Fly-tipping behind the shops")
     assert_accessible(page)

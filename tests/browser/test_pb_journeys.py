@@ -6,6 +6,7 @@ every page visited."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import expect
@@ -56,7 +57,7 @@ def test_from_proposal_to_results_with_a_changed_ballot_and_a_paper_vote(
     page.get_by_role("link", name="Propose a project").first.click()
     page.get_by_label("Describe your project").fill("Benches along the river walk.")
     page.get_by_role("button", name="Submit your proposal").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert "Enter a name for your project" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.get_by_label("Project name").fill("Benches by the river")
